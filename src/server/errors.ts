@@ -61,7 +61,10 @@ export const ERROR_CODES: Record<number, CodeInfo> = {
   6007: { en: 'Account temporarily locked after too many failed attempts.', ar: 'تم قفل الحساب مؤقتاً بعد محاولات فاشلة كثيرة.' },
   6008: { en: 'Invalid or expired refresh token.', ar: 'رمز التحديث غير صالح أو منتهي.' },
   6009: { en: 'The identity must be verified first.', ar: 'يجب توثيق الهوية أولاً.' },
-  6010: { en: 'Both sides of the ID card must be scanned before liveness.', ar: 'يجب تصوير وجهي البطاقة قبل التحقق من الحيوية.' },
+  6010: { en: 'Both sides of the ID card must be scanned successfully before liveness.', ar: 'يجب تصوير وجهي البطاقة بنجاح قبل التحقق من الحيوية.' },
+  6011: { en: 'The face does not match the photo on the ID card.', ar: 'الوجه لا يطابق صورة البطاقة.' },
+  6012: { en: 'The face match is uncertain and needs a manual review.', ar: 'مطابقة الوجه غير مؤكدة وتحتاج إلى مراجعة.' },
+  6013: { en: 'The selfie frames do not show a live person; capture again.', ar: 'الصور لا تظهر شخصاً حياً؛ أعد التصوير.' },
 };
 
 /** An error that becomes a Vlens envelope. `status` overrides the HTTP status policy when set. */

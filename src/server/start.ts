@@ -4,11 +4,7 @@
  */
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../config.js';
-import { openAndMigrate } from '../storage/db.js';
-import { KeyRing, loadMasterKey } from '../crypto/keys.js';
-import { TenantService } from '../tenants/service.js';
 import { TokenService } from '../auth/tokens.js';
-import { AuditLog } from '../audit/log.js';
 import { EncryptedBlobs } from '../storage/blobs/store.js';
 import { openBlobBackend } from '../storage/blobs/open.js';
 import { OtpService } from '../auth/otp.js';
@@ -19,30 +15,25 @@ import { noEngines } from '../verification/engines.js';
 import type { Hawiya } from './context.js';
 import { buildApp } from './app.js';
 import { bootstrap, type BootstrapResult } from './bootstrap.js';
+import { openStore } from './store.js';
 
 export async function createContext(config: Config, log: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>): Promise<Hawiya> {
-  const opened = await openAndMigrate(config.databaseUrl);
-  const keyring = new KeyRing(loadMasterKey(config.masterKey, config.masterKeyFile));
+  const store = await openStore(config);
   const blobs = new EncryptedBlobs(await openBlobBackend(config.blobUrl));
   const sender: OtpSender = config.otpProvider === 'http'
     ? new HttpOtpSender(config.otpHttpUrl ?? (() => { throw new Error('HAWIYA_OTP_HTTP_URL is required with HAWIYA_OTP_PROVIDER=http'); })(), config.otpHttpToken)
     : new ConsoleOtpSender(log);
   const engines = config.engines ? await createEngines(config) : noEngines();
   const ctx: Hawiya = {
-    config,
-    db: opened.db,
-    dialect: opened.dialect,
-    keyring,
-    tenants: new TenantService(opened.db, keyring, Number(process.env.HAWIYA_AUTH_CACHE_MS ?? 2000)),
-    tokens: new TokenService(opened.db, keyring.jwtKey()),
-    audit: new AuditLog(opened.db),
+    ...store,
+    tokens: new TokenService(store.db, store.keyring.jwtKey()),
     blobs,
-    otp: new OtpService(opened.db, sender),
-    users: new UserService(opened.db),
+    otp: new OtpService(store.db, sender),
+    users: new UserService(store.db),
     engines,
     close: async () => {
       await engines.close();
-      await opened.close();
+      await store.close();
     },
   };
   return ctx;

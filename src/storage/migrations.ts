@@ -112,6 +112,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('api_key_id', 'varchar(64)')
           .addColumn('client_transaction_id', 'varchar(256)')
           .addColumn('trials', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('step_trials', 'text', (c) => c.notNull().defaultTo('{}'))
           .addColumn('status', 'varchar(16)', (c) => c.notNull())
           .addColumn('is_completed', 'integer', (c) => c.notNull().defaultTo(0))
           .addColumn('is_verified', 'integer', (c) => c.notNull().defaultTo(0))

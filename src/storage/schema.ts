@@ -102,6 +102,7 @@ export interface TransactionsTable {
   api_key_id: string | null;
   client_transaction_id: string | null;
   trials: number;
+  step_trials: string; // JSON {id_front: n, id_back: n, liveness: n}
   status: string; // open | completed | verified | cancelled
   is_completed: number;
   is_verified: number;

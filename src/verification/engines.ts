@@ -1,13 +1,58 @@
 /**
- * Lazily started vision engines. The document and face engines load models on first use (or at start when
- * warmed), so the foundation runs — and /healthz answers — before any model is touched.
+ * The vision engines behind the verification flow, started lazily: the foundation runs and /healthz answers
+ * before any model is touched; `warm()` at server start makes the first verification fast.
  */
+import type { FaceEngine } from '../face/index.js';
+
+/** A finding on one extracted field, in the Vlens `validation_errors` shape (spec §6.2). */
+export interface ValidationFinding {
+  field: string;
+  value: string | null;
+  errors: { code: number; message: string }[];
+}
+
+/** What the verification flow needs from a document scan. */
+export interface DocumentScan {
+  side: 'front' | 'back';
+  docType: string;
+  /** Spec §7 field object (idFrontData / idBackData content). */
+  data: Record<string, unknown>;
+  findings: ValidationFinding[];
+  spoof: { fake: boolean; reasons: string[]; scores: Record<string, number> };
+  /** Canonical card image (JPEG). */
+  rectified: Buffer;
+  /** Front only: the portrait crop for the face engine. */
+  portrait?: Buffer;
+}
+
+export interface DocumentReader {
+  scan(image: Buffer, opts?: { expectedSide?: 'front' | 'back'; now?: Date }): Promise<DocumentScan>;
+  classify?(image: Buffer): Promise<{ side: 'front' | 'back' | 'other'; docType: string }>;
+  close(): Promise<void>;
+}
+
 export interface Engines {
+  document(): Promise<DocumentReader>;
+  face(): Promise<FaceEngine>;
   /** Starts every engine now (used at server start so the first request is not slow). */
   warm(): Promise<void>;
   close(): Promise<void>;
 }
 
+/** Engines that were switched off (HAWIYA_ENGINES=off): verification endpoints answer 503. */
 export function noEngines(): Engines {
-  return { warm: async () => {}, close: async () => {} };
+  const off = async (): Promise<never> => {
+    const { VlensError } = await import('../server/errors.js');
+    throw new VlensError(503, 'The vision engines are disabled on this server (HAWIYA_ENGINES=off).', 503);
+  };
+  return { document: off, face: off, warm: async () => {}, close: async () => {} };
+}
+
+/** Memoises an async factory so concurrent first calls share one start-up. */
+export function lazy<T>(make: () => Promise<T>): { get(): Promise<T>; peek(): Promise<T> | undefined } {
+  let p: Promise<T> | undefined;
+  return {
+    get: () => (p ??= make().catch((e) => { p = undefined; throw e; })),
+    peek: () => p,
+  };
 }
