@@ -18,7 +18,7 @@ let passed = 0, failed = 0;
 for (const db of targets) {
   console.log(`\n=== test suite against ${db} (${testFiles.length} files) ===`);
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...testFiles], {
-    stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, HAWIYA_TEST_DB: db }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'inherit'], env: { HAWIYA_SCRYPT_LOG_N: '12', ...process.env, HAWIYA_TEST_DB: db }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
   });
   process.stdout.write(r.stdout ?? '');
   const p = /ℹ pass (\d+)/.exec(r.stdout ?? '');

@@ -48,14 +48,21 @@ export class OtpService {
     if (row.consumed_at) throw new VlensError(6002);
     if (row.attempts >= row.max_attempts) throw new VlensError(6003);
     if (row.expires_at < nowIso()) throw new VlensError(6002);
+    // Claim an attempt atomically before comparing: a concurrent burst of guesses can't exceed the limit.
+    const claimed = await this.db.updateTable('otp_requests').set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', row.id).where((eb) => eb('attempts', '<', eb.ref('max_attempts')))
+      .returning('attempts').executeTakeFirst();
+    if (!claimed) throw new VlensError(6003);
     const good = /^\d{6}$/.test(code) && crypto.timingSafeEqual(
       Buffer.from(this.codeHash(tenant, row.id, code)), Buffer.from(row.code_hash));
     if (!good) {
-      await this.db.updateTable('otp_requests').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('id', '=', row.id).execute();
-      if (row.attempts + 1 >= row.max_attempts) throw new VlensError(6003);
+      if (Number(claimed.attempts) >= row.max_attempts) throw new VlensError(6003);
       throw new VlensError(6002);
     }
-    if (!row.validated_at) await this.db.updateTable('otp_requests').set({ validated_at: nowIso() }).where('id', '=', row.id).execute();
+    // The right code does not use up an attempt: give it back, and mark the request validated.
+    await this.db.updateTable('otp_requests')
+      .set((eb) => ({ attempts: eb('attempts', '-', 1), ...(row.validated_at ? {} : { validated_at: nowIso() }) }))
+      .where('id', '=', row.id).execute();
   }
 
   /** True when the request was validated (and not yet used) for this destination. */

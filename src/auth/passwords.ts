@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 
 const scrypt = promisify(crypto.scrypt) as (pw: string, salt: Buffer, len: number, opts: crypto.ScryptOptions) => Promise<Buffer>;
 
-const LOG_N = 15; // 32 MiB per hash with r=8
+/** 2^15 → 32 MiB per hash with r=8. HAWIYA_SCRYPT_LOG_N (12–20) lowers it for test suites or raises it. */
+const LOG_N = Math.min(20, Math.max(12, Number(process.env.HAWIYA_SCRYPT_LOG_N ?? 15)));
 const R = 8;
 const P = 1;
 

@@ -12,6 +12,8 @@ import { randomToken, sha256 } from './passwords.js';
 export const ACCESS_TTL_S = 86400;
 export const REFRESH_TTL_S = 604800;
 const ISSUER = 'hawiya';
+/** Bound on remembered verified access tokens (a few MB at most). */
+const VERIFIED_CACHE_MAX = 10_000;
 
 export type SubjectType = 'admin' | 'user';
 
@@ -39,9 +41,13 @@ export class TokenError extends Error {
 
 export class TokenService {
   private readonly key: Uint8Array;
+  /** Imported once: with raw bytes jose re-imports the key on every verification, half its cost. */
+  private readonly verifyKey: Promise<CryptoKey>;
   private readonly encKey: Buffer;
+  private readonly verified = new Map<string, { claims: AccessClaims; expMs: number }>();
   constructor(private readonly db: DB, secret: Buffer) {
     this.key = new Uint8Array(secret);
+    this.verifyKey = crypto.webcrypto.subtle.importKey('raw', this.key, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
     this.encKey = crypto.createHash('sha256').update(secret).update('enc').digest();
   }
 
@@ -57,13 +63,25 @@ export class TokenService {
   }
 
   async verifyAccess(token: string): Promise<AccessClaims> {
+    // A token's signature and claims never change, and clients reuse one for hours: verify each once.
+    const hit = this.verified.get(token);
+    if (hit) {
+      if (Date.now() < hit.expMs) return hit.claims;
+      this.verified.delete(token);
+      throw new TokenError('expired');
+    }
     try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(token, await this.verifyKey, { issuer: ISSUER, algorithms: ['HS256'] });
       const typ = payload.typ;
       const sub = Number(payload.sub);
       if ((typ !== 'admin' && typ !== 'user') || !Number.isInteger(sub)) throw new TokenError('invalid');
       const tid = payload.tid === null ? null : Number(payload.tid);
-      return { sub, typ, tid, perms: Array.isArray(payload.perms) ? (payload.perms as string[]) : undefined };
+      const claims: AccessClaims = Object.freeze({ sub, typ, tid, perms: Array.isArray(payload.perms) ? Object.freeze([...(payload.perms as string[])]) as string[] : undefined });
+      if (typeof payload.exp === 'number') {
+        if (this.verified.size >= VERIFIED_CACHE_MAX) this.verified.clear();
+        this.verified.set(token, { claims, expMs: payload.exp * 1000 });
+      }
+      return claims;
     } catch (e) {
       if (e instanceof TokenError) throw e;
       if (e instanceof joseErrors.JWTExpired) throw new TokenError('expired');

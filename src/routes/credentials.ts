@@ -53,10 +53,15 @@ export async function credentialsRoutes(app: FastifyInstance, ctx: Hawiya) {
       throw new VlensError(401, 'Invalid user name or password.');
     }
     if (user.locked_until && user.locked_until > nowIso()) throw new VlensError(401, 'Account temporarily locked after too many failed attempts.');
+    // Claim one of the allowed attempts atomically before hashing: a concurrent burst of guesses can't all be judged.
+    const claimed = await ctx.db.updateTable('admin_users').set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
+      .where('id', '=', user.id).where('failed_logins', '<', ADMIN_MAX_FAILURES)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', nowIso())]))
+      .returning('failed_logins').executeTakeFirst();
+    if (!claimed) throw new VlensError(401, 'Account temporarily locked after too many failed attempts.');
     if (!(await verifyPassword(body.password, user.password_hash))) {
-      const failed = user.failed_logins + 1;
-      const lock = failed >= ADMIN_MAX_FAILURES ? nowIso(new Date(Date.now() + LOCK_MINUTES * 60_000)) : null;
-      await ctx.db.updateTable('admin_users').set({ failed_logins: lock ? 0 : failed, locked_until: lock }).where('id', '=', user.id).execute();
+      const lock = Number(claimed.failed_logins) >= ADMIN_MAX_FAILURES ? nowIso(new Date(Date.now() + LOCK_MINUTES * 60_000)) : null;
+      if (lock) await ctx.db.updateTable('admin_users').set({ failed_logins: 0, locked_until: lock }).where('id', '=', user.id).execute();
       await ctx.audit.record({ tenantId, actorType: 'admin', actorId: user.id, action: lock ? 'admin.login.locked' : 'admin.login.failed', requestId: req.id, ip: req.ip });
       throw new VlensError(401, 'Invalid user name or password.');
     }

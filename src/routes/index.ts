@@ -9,6 +9,7 @@ import { verifyRoutes } from './digital-identity/verify.js';
 import { imageRoutes } from './digital-identity/images.js';
 import { ocrRoutes } from './ocr.js';
 import { transactionRoutes } from './transactions.js';
+import { adminRoutes } from './admin.js';
 import { profileRoutes } from './digital-identity/profile.js';
 
 export async function registerRoutes(app: FastifyInstance, ctx: Hawiya, metrics: client.Registry) {
@@ -19,5 +20,6 @@ export async function registerRoutes(app: FastifyInstance, ctx: Hawiya, metrics:
   await imageRoutes(app, ctx);
   await ocrRoutes(app, ctx);
   await transactionRoutes(app, ctx);
+  await adminRoutes(app, ctx);
   await profileRoutes(app, ctx);
 }

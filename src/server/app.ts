@@ -3,12 +3,13 @@
  * per-tenant rate limits, case-insensitive JSON keys, metrics and the OpenAPI document.
  */
 import crypto from 'node:crypto';
+import http from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import client from 'prom-client';
 import type { Hawiya } from './context.js';
-import { VlensError, errorMessage, httpStatusFor, type Lang } from './errors.js';
+import { ERROR_CODES, VlensError, errorMessage, httpStatusFor, type Lang } from './errors.js';
 import { errorEnvelope } from './envelope.js';
 import { RateLimiter } from './rate-limit.js';
 import { makeAuthHook } from '../auth/guard.js';
@@ -35,6 +36,12 @@ function langOf(req: FastifyRequest): Lang {
   return v.trim().toLowerCase().startsWith('ar') ? 'ar' : 'en';
 }
 
+function hasProtoKey(v: unknown): boolean {
+  if (!v || typeof v !== 'object') return false;
+  if (Array.isArray(v)) return v.some(hasProtoKey);
+  return Object.keys(v).some((k) => k === '__proto__' || hasProtoKey((v as Record<string, unknown>)[k]));
+}
+
 export interface BuiltApp {
   app: FastifyInstance;
   metrics: client.Registry;
@@ -59,6 +66,13 @@ export async function buildApp(ctx: Hawiya): Promise<BuiltApp> {
     trustProxy: ctx.config.trustProxy,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: true, useDefaults: true, allErrors: false, allowUnionTypes: true } },
     return503OnClosing: true,
+    // Requests Node's HTTP parser rejects (oversized headers, garbage) get the envelope too, not Fastify's own JSON.
+    clientErrorHandler: (err: Error & { code?: string }, socket) => {
+      if (err.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
+      const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+      const body = JSON.stringify(errorEnvelope(status, status === 431 ? 'Request headers are too large.' : status === 408 ? 'Request timeout.' : ERROR_CODES[400]!.en));
+      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    },
   });
 
   const metrics = new client.Registry();
@@ -76,11 +90,19 @@ export async function buildApp(ctx: Hawiya): Promise<BuiltApp> {
   app.addContentTypeParser(['application/json', 'application/json-patch+json', 'text/json', 'application/*+json'], { parseAs: 'string' }, (_req, body, done) => {
     const text = (body as string).trim();
     if (text === '') return done(null, undefined);
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(text));
+      parsed = JSON.parse(text);
     } catch {
-      done(new VlensError(400, 'Malformed JSON body.', 400), undefined);
+      return done(new VlensError(400, 'Malformed JSON body.', 400), undefined);
     }
+    // A "__proto__" key becomes the prototype of the object it is copied into (keys-case normalisation) and
+    // smuggles inherited fields past schema validation: refuse it, as Fastify's default parser does.
+    // (Checked on the parsed value: the key may be written with \u escapes.)
+    let bad: boolean;
+    try { bad = hasProtoKey(parsed); } catch { bad = true; } // nesting too deep to inspect
+    if (bad) return done(new VlensError(400, 'Forbidden property name "__proto__" in the JSON body.', 400), undefined);
+    done(null, parsed);
   });
 
   await app.register(swagger, {

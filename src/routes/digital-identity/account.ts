@@ -205,13 +205,22 @@ export async function accountRoutes(app: FastifyInstance, ctx: Hawiya) {
     if (user.locked_until && user.locked_until > nowIso()) throw new VlensError(401, 'Account temporarily locked after too many failed attempts.');
     const usesOtp = !!(b.phoneNumberOtpRequestId && b.phoneNumberOtp);
     if (user.password_hash) {
+      // Claim one of the allowed attempts atomically before hashing: a concurrent burst of guesses can't all be judged.
+      const claimed = await ctx.db.updateTable('users').set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
+        .where('id', '=', user.id).where('failed_logins', '<', USER_MAX_FAILURES)
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', nowIso())]))
+        .returning('failed_logins').executeTakeFirst();
+      if (!claimed) throw new VlensError(401, 'Account temporarily locked after too many failed attempts.');
       if (!b.password || !(await verifyPassword(b.password, user.password_hash))) {
-        const failed = user.failed_logins + 1;
-        const lock = failed >= USER_MAX_FAILURES ? nowIso(new Date(Date.now() + LOCK_MS)) : null;
-        await ctx.db.updateTable('users').set({ failed_logins: lock ? 0 : failed, locked_until: lock }).where('id', '=', user.id).execute();
-        if (lock) await ctx.audit.record({ tenantId: t.id, actorType: 'user', actorId: user.id, action: 'user.login.locked', requestId: req.id, ip: req.ip });
+        const lock = Number(claimed.failed_logins) >= USER_MAX_FAILURES ? nowIso(new Date(Date.now() + LOCK_MS)) : null;
+        if (lock) {
+          await ctx.db.updateTable('users').set({ failed_logins: 0, locked_until: lock }).where('id', '=', user.id).execute();
+          await ctx.audit.record({ tenantId: t.id, actorType: 'user', actorId: user.id, action: 'user.login.locked', requestId: req.id, ip: req.ip });
+        }
         throw new VlensError(401, 'Invalid phone number or password.');
       }
+      // The right password: give the claimed attempt back (the counter resets once the login completes).
+      await ctx.db.updateTable('users').set((eb) => ({ failed_logins: eb('failed_logins', '-', 1) })).where('id', '=', user.id).where('failed_logins', '>', 0).execute();
     }
     const device = b.imei ?? '';
     const knownDevice = device !== '' && (await ctx.users.hasDevice(t, user.id, device));

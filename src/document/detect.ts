@@ -1,0 +1,361 @@
+/**
+ * Finds the ID card in a photo and warps it to the canonical landscape card image.
+ * Classical CV (OpenCV wasm): several binary maps (edges, Otsu of both polarities, colour distance from the
+ * photo's border) each propose contours; the most card-like quadrilateral wins (area, rectangularity, the
+ * ID-1 aspect ratio 85.6/54 ≈ 1.585). The 180° ambiguity is left to classify.ts, which looks at content.
+ */
+import type { OpenCV } from './cv.js';
+import type { RawImage } from './image.js';
+
+export type Point = { x: number; y: number };
+/** Corners in source pixels, ordered top-left, top-right, bottom-right, bottom-left of the landscape card. */
+export type Quad = [Point, Point, Point, Point];
+
+export interface CardCandidate {
+  quad: Quad;
+  /** 0..1, how card-like the outline is. */
+  score: number;
+  method: 'contour' | 'lines' | 'frame';
+  /** Short side of the card in source pixels (resolution check). */
+  shortSidePx: number;
+}
+
+const ID1_ASPECT = 85.6 / 54;
+const WORK_SIDE = 640;
+/** Outline score needed to accept a card (rectangularity × aspect fit × size term). */
+const MIN_CARD_SCORE = 0.4;
+
+function dist(a: Point, b: Point): number {
+  return Math.hypot(a.x - b.x, a.y - b.y);
+}
+
+/** Orders 4 points clockwise from top-left, then rotates the order so the first edge is a long edge. */
+export function orderQuad(pts: Point[]): Quad {
+  const cx = pts.reduce((s, p) => s + p.x, 0) / 4;
+  const cy = pts.reduce((s, p) => s + p.y, 0) / 4;
+  const sorted = [...pts].sort((a, b) => Math.atan2(a.y - cy, a.x - cx) - Math.atan2(b.y - cy, b.x - cx));
+  // atan2 order in image coords (y down) is clockwise; start at the point with the smallest x+y.
+  let start = 0;
+  for (let i = 1; i < 4; i++) if (sorted[i]!.x + sorted[i]!.y < sorted[start]!.x + sorted[start]!.y) start = i;
+  let q = [0, 1, 2, 3].map((i) => sorted[(start + i) % 4]!) as Quad;
+  const top = dist(q[0], q[1]) + dist(q[2], q[3]);
+  const side = dist(q[1], q[2]) + dist(q[3], q[0]);
+  // Card held upright (portrait in the photo): start from bottom-left so the long edge becomes the top.
+  if (side > top) q = [q[3], q[0], q[1], q[2]];
+  return q;
+}
+
+function quadAspect(q: Quad): number {
+  const w = (dist(q[0], q[1]) + dist(q[2], q[3])) / 2;
+  const h = (dist(q[1], q[2]) + dist(q[3], q[0])) / 2;
+  return w / Math.max(1, h);
+}
+
+function quadArea(q: Quad): number {
+  let a = 0;
+  for (let i = 0; i < 4; i++) {
+    const p = q[i]!;
+    const n = q[(i + 1) % 4]!;
+    a += p.x * n.y - n.x * p.y;
+  }
+  return Math.abs(a) / 2;
+}
+
+function scoreQuad(q: Quad, contourArea: number, imgArea: number): number {
+  const aspect = quadArea(q) > 0 ? quadAspect(q) : 0;
+  const areaFrac = quadArea(q) / imgArea;
+  if (areaFrac < 0.015 || areaFrac > 0.995) return 0;
+  const rectangularity = Math.min(1, contourArea / Math.max(1, quadArea(q)));
+  if (rectangularity < 0.75) return 0;
+  const aspectFit = Math.exp(-Math.abs(Math.log(aspect / ID1_ASPECT)) * 6);
+  return rectangularity * aspectFit * areaTerm(areaFrac);
+}
+
+/** Bigger outlines are preferred up to ~12 % of the photo; beyond that size says nothing more. */
+function areaTerm(areaFrac: number): number {
+  return 0.6 + 0.4 * Math.min(1, Math.sqrt(areaFrac / 0.12));
+}
+
+/** Candidate outlines from one binary map (255 = foreground). */
+function contourQuads(cv: OpenCV, bin: OpenCV, imgArea: number, mode: number): { quad: Quad; score: number }[] {
+  const contours = new cv.MatVector();
+  const hierarchy = new cv.Mat();
+  cv.findContours(bin, contours, hierarchy, mode, cv.CHAIN_APPROX_SIMPLE);
+  const out: { quad: Quad; score: number }[] = [];
+  for (let i = 0; i < contours.size(); i++) {
+    const c = contours.get(i);
+    const area = cv.contourArea(c);
+    if (area < imgArea * 0.012) {
+      c.delete();
+      continue;
+    }
+    const hull = new cv.Mat();
+    cv.convexHull(c, hull, false, true);
+    const peri = cv.arcLength(hull, true);
+    let quad: Quad | undefined;
+    for (const eps of [0.02, 0.035, 0.05]) {
+      const approx = new cv.Mat();
+      cv.approxPolyDP(hull, approx, eps * peri, true);
+      if (approx.rows === 4) {
+        const pts: Point[] = [];
+        for (let k = 0; k < 4; k++) pts.push({ x: approx.data32S[k * 2], y: approx.data32S[k * 2 + 1] });
+        quad = orderQuad(pts);
+      }
+      approx.delete();
+      if (quad) break;
+    }
+    // Rounded corners or a clipped corner: fall back to the minimum-area rectangle around the outline.
+    const rect = cv.minAreaRect(c);
+    const box = cv.RotatedRect.points(rect) as Point[];
+    const rectQuad = orderQuad(box.map((p) => ({ x: p.x, y: p.y })));
+    for (const q of quad ? [quad, rectQuad] : [rectQuad]) {
+      const score = scoreQuad(q, area, imgArea) * (q === rectQuad ? 0.95 : 1);
+      if (score > 0) out.push({ quad: q, score });
+    }
+    hull.delete();
+    c.delete();
+  }
+  contours.delete();
+  hierarchy.delete();
+  return out;
+}
+
+/** Finds the most card-like quadrilateral; null when nothing in the photo looks like a card. */
+export function findCard(cv: OpenCV, img: RawImage): CardCandidate | null {
+  const scale = Math.min(1, WORK_SIDE / Math.max(img.width, img.height));
+  const src = cv.matFromArray(img.height, img.width, cv.CV_8UC3, img.data);
+  const small = new cv.Mat();
+  cv.resize(src, small, new cv.Size(Math.round(img.width * scale), Math.round(img.height * scale)), 0, 0, cv.INTER_AREA);
+  src.delete();
+  const W = small.cols;
+  const H = small.rows;
+  const imgArea = W * H;
+  const grey = new cv.Mat();
+  cv.cvtColor(small, grey, cv.COLOR_RGB2GRAY);
+  cv.GaussianBlur(grey, grey, new cv.Size(5, 5), 0);
+  const kernel = cv.getStructuringElement(cv.MORPH_RECT, new cv.Size(5, 5));
+  const maps: OpenCV[] = [];
+
+  const edges = new cv.Mat();
+  cv.Canny(grey, edges, 30, 90);
+  cv.dilate(edges, edges, kernel);
+  cv.morphologyEx(edges, edges, cv.MORPH_CLOSE, kernel, new cv.Point(-1, -1), 2);
+  maps.push(edges);
+
+  for (const inv of [false, true]) {
+    const t = new cv.Mat();
+    cv.threshold(grey, t, 0, 255, (inv ? cv.THRESH_BINARY_INV : cv.THRESH_BINARY) + cv.THRESH_OTSU);
+    cv.morphologyEx(t, t, cv.MORPH_OPEN, kernel, new cv.Point(-1, -1), 2);
+    cv.morphologyEx(t, t, cv.MORPH_CLOSE, kernel, new cv.Point(-1, -1), 3);
+    maps.push(t);
+  }
+  maps.push(backgroundDistanceMap(cv, small, kernel));
+
+  let best = null as { quad: Quad; score: number } | null;
+  const consider = (m: OpenCV, mode: number) => {
+    for (const cand of contourQuads(cv, m, imgArea, mode)) if (!best || cand.score > best.score) best = cand;
+  };
+  // Edge map: every closed outline counts (the card's edge may sit inside a larger merged blob).
+  consider(edges, cv.RETR_LIST);
+  const big = cv.getStructuringElement(cv.MORPH_ELLIPSE, new cv.Size(15, 15));
+  for (const m of maps.slice(1)) {
+    consider(m, cv.RETR_EXTERNAL);
+    // A wide opening cuts the card loose from touching objects of similar colour (papers, hands, table edges).
+    const opened = new cv.Mat();
+    cv.morphologyEx(m, opened, cv.MORPH_OPEN, big);
+    consider(opened, cv.RETR_EXTERNAL);
+    opened.delete();
+  }
+  big.delete();
+  for (const m of maps) m.delete();
+  let method: CardCandidate['method'] = 'contour';
+  const fromLines = lineQuad(cv, grey, imgArea);
+  if (fromLines && (!best || fromLines.score > best.score)) {
+    best = fromLines;
+    method = 'lines';
+  }
+  grey.delete();
+  small.delete();
+  kernel.delete();
+
+  if (best && best.score > MIN_CARD_SCORE) {
+    const quad = best.quad.map((p) => ({ x: p.x / scale, y: p.y / scale })) as Quad;
+    return { quad, score: best.score, method, shortSidePx: shortSide(quad) };
+  }
+  // A tight crop (the card fills the frame) has no outline to find: accept the frame when its shape is card-like.
+  const frameAspect = Math.max(img.width, img.height) / Math.min(img.width, img.height);
+  if (Math.abs(Math.log(frameAspect / ID1_ASPECT)) < 0.2) {
+    const quad = orderQuad([
+      { x: 0, y: 0 },
+      { x: img.width - 1, y: 0 },
+      { x: img.width - 1, y: img.height - 1 },
+      { x: 0, y: img.height - 1 },
+    ]);
+    return { quad, score: 0.3, method: 'frame', shortSidePx: Math.min(img.width, img.height) };
+  }
+  return null;
+}
+
+interface LineGroup {
+  /** Normal angle in [0, π) and offset of the line x·cosθ + y·sinθ = ρ. */
+  theta: number;
+  rho: number;
+  /** Segments on this line as intervals of the position along the line direction. */
+  spans: [number, number][];
+  length: number;
+}
+
+/** Position of a point along a line of normal angle θ (direction (−sinθ, cosθ)). */
+const along = (theta: number, x: number, y: number) => -x * Math.sin(theta) + y * Math.cos(theta);
+
+function intersect(a: LineGroup, b: LineGroup): Point | null {
+  const det = Math.cos(a.theta) * Math.sin(b.theta) - Math.sin(a.theta) * Math.cos(b.theta);
+  if (Math.abs(det) < 1e-6) return null;
+  return {
+    x: (a.rho * Math.sin(b.theta) - b.rho * Math.sin(a.theta)) / det,
+    y: (Math.cos(a.theta) * b.rho - Math.cos(b.theta) * a.rho) / det,
+  };
+}
+
+/** Share of the side p→q covered by detected segments of its line. */
+function coverage(g: LineGroup, p: Point, q: Point): number {
+  let t0 = along(g.theta, p.x, p.y);
+  let t1 = along(g.theta, q.x, q.y);
+  if (t0 > t1) [t0, t1] = [t1, t0];
+  const len = t1 - t0;
+  if (len <= 0) return 0;
+  const clipped = g.spans.map(([a, b]) => [Math.max(a, t0), Math.min(b, t1)] as [number, number]).filter(([a, b]) => b > a).sort((u, v) => u[0] - v[0]);
+  let covered = 0;
+  let end = -Infinity;
+  for (const [a, b] of clipped) {
+    if (b <= end) continue;
+    covered += b - Math.max(a, end);
+    end = b;
+  }
+  return covered / len;
+}
+
+/**
+ * Card outline from straight edges (Hough segments): two roughly parallel pairs, roughly perpendicular to each
+ * other, whose rectangle has the ID-1 aspect and whose four sides are well covered by edges. This survives
+ * what defeats blob outlines: a card lying on or touching a sheet of paper of the same brightness.
+ */
+function lineQuad(cv: OpenCV, grey: OpenCV, imgArea: number): { quad: Quad; score: number } | null {
+  const edges = new cv.Mat();
+  cv.Canny(grey, edges, 40, 120);
+  const lines = new cv.Mat();
+  const minDim = Math.min(grey.cols, grey.rows);
+  cv.HoughLinesP(edges, lines, 1, Math.PI / 180, 30, minDim * 0.08, 6);
+  const groups: LineGroup[] = [];
+  for (let i = 0; i < lines.rows; i++) {
+    const [x1, y1, x2, y2] = [lines.data32S[i * 4], lines.data32S[i * 4 + 1], lines.data32S[i * 4 + 2], lines.data32S[i * 4 + 3]] as number[];
+    let theta = Math.atan2(x2! - x1!, -(y2! - y1!));
+    if (theta < 0) theta += Math.PI;
+    if (theta >= Math.PI) theta -= Math.PI;
+    const rho = x1! * Math.cos(theta) + y1! * Math.sin(theta);
+    const len = Math.hypot(x2! - x1!, y2! - y1!);
+    const g = groups.find((g) => {
+      let d = Math.abs(g.theta - theta);
+      d = Math.min(d, Math.PI - d);
+      // Near θ≈0/π the same line flips the sign of ρ.
+      const r = Math.abs(g.theta - theta) > Math.PI / 2 ? -rho : rho;
+      return d < 0.05 && Math.abs(g.rho - r) < 4;
+    });
+    if (g) {
+      const a = along(g.theta, x1!, y1!);
+      const b = along(g.theta, x2!, y2!);
+      g.spans.push([Math.min(a, b), Math.max(a, b)]);
+      g.length += len;
+    } else {
+      const a = along(theta, x1!, y1!);
+      const b = along(theta, x2!, y2!);
+      groups.push({ theta, rho, spans: [[Math.min(a, b), Math.max(a, b)]], length: len });
+    }
+  }
+  edges.delete();
+  lines.delete();
+  // Generous: barcode and text produce many long parallel segments that must not crowd out the card edges.
+  const top = groups.sort((a, b) => b.length - a.length).slice(0, 40);
+  const angleDiff = (a: LineGroup, b: LineGroup) => {
+    const d = Math.abs(a.theta - b.theta);
+    return Math.min(d, Math.PI - d);
+  };
+  const pairs: [LineGroup, LineGroup][] = [];
+  for (let i = 0; i < top.length; i++) {
+    for (let j = i + 1; j < top.length; j++) {
+      const a = top[i]!;
+      const b = top[j]!;
+      if (angleDiff(a, b) > 0.17) continue;
+      const rb = Math.abs(a.theta - b.theta) > Math.PI / 2 ? -b.rho : b.rho;
+      if (Math.abs(a.rho - rb) < minDim * 0.1) continue;
+      pairs.push([a, b]);
+    }
+  }
+  let best: { quad: Quad; score: number } | null = null;
+  for (let i = 0; i < pairs.length; i++) {
+    for (let j = i + 1; j < pairs.length; j++) {
+      const [a1, a2] = pairs[i]!;
+      const [b1, b2] = pairs[j]!;
+      if (Math.abs(angleDiff(a1, b1) - Math.PI / 2) > 0.25) continue;
+      const pts = [intersect(a1, b1), intersect(b1, a2), intersect(a2, b2), intersect(b2, a1)];
+      if (pts.some((p) => !p || p.x < -5 || p.y < -5 || p.x > grey.cols + 5 || p.y > grey.rows + 5)) continue;
+      const [p0, p1, p2, p3] = pts as Point[];
+      const cov = [coverage(b1, p0!, p1!), coverage(a2, p1!, p2!), coverage(b2, p2!, p3!), coverage(a1, p3!, p0!)];
+      const minCov = Math.min(...cov);
+      const meanCov = cov.reduce((s, c) => s + c, 0) / 4;
+      if (minCov < 0.3 || meanCov < 0.5) continue;
+      const quad = orderQuad([p0!, p1!, p2!, p3!]);
+      const areaFrac = quadArea(quad) / imgArea;
+      if (areaFrac < 0.015 || areaFrac > 0.995) continue;
+      const aspectFit = Math.exp(-Math.abs(Math.log(quadAspect(quad) / ID1_ASPECT)) * 6);
+      const score = Math.min(1, meanCov / 0.85) * aspectFit * areaTerm(areaFrac);
+      if (!best || score > best.score) best = { quad, score };
+    }
+  }
+  return best;
+}
+
+function shortSide(q: Quad): number {
+  return Math.min(dist(q[0], q[1]), dist(q[2], q[3]), dist(q[1], q[2]), dist(q[3], q[0]));
+}
+
+/** Foreground = pixels whose colour differs from the median colour of the photo's border strip. */
+function backgroundDistanceMap(cv: OpenCV, rgb: OpenCV, kernel: OpenCV): OpenCV {
+  const W = rgb.cols;
+  const H = rgb.rows;
+  const d = rgb.data as Uint8Array;
+  const border: number[][] = [[], [], []];
+  const m = Math.max(2, Math.round(Math.min(W, H) * 0.03));
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      if (x >= m && x < W - m && y >= m && y < H - m) continue;
+      const i = (y * W + x) * 3;
+      for (let k = 0; k < 3; k++) border[k]!.push(d[i + k]!);
+    }
+  }
+  const med = border.map((a) => a.sort((p, q) => p - q)[a.length >> 1] ?? 0);
+  const dm = new Uint8Array(W * H);
+  for (let p = 0; p < W * H; p++) {
+    const i = p * 3;
+    const v = Math.abs(d[i]! - med[0]!) + Math.abs(d[i + 1]! - med[1]!) + Math.abs(d[i + 2]! - med[2]!);
+    dm[p] = Math.min(255, v);
+  }
+  const out = cv.matFromArray(H, W, cv.CV_8UC1, dm);
+  cv.threshold(out, out, 0, 255, cv.THRESH_BINARY + cv.THRESH_OTSU);
+  cv.morphologyEx(out, out, cv.MORPH_OPEN, kernel, new cv.Point(-1, -1), 2);
+  cv.morphologyEx(out, out, cv.MORPH_CLOSE, kernel, new cv.Point(-1, -1), 3);
+  return out;
+}
+
+/** Perspective-warps the quad to a width×height RGB image. */
+export function warpQuad(cv: OpenCV, img: RawImage, quad: Quad, width: number, height: number): RawImage {
+  const src = cv.matFromArray(img.height, img.width, cv.CV_8UC3, img.data);
+  const from = cv.matFromArray(4, 1, cv.CV_32FC2, quad.flatMap((p) => [p.x, p.y]));
+  const to = cv.matFromArray(4, 1, cv.CV_32FC2, [0, 0, width - 1, 0, width - 1, height - 1, 0, height - 1]);
+  const M = cv.getPerspectiveTransform(from, to);
+  const dst = new cv.Mat();
+  cv.warpPerspective(src, dst, M, new cv.Size(width, height), cv.INTER_AREA, cv.BORDER_REPLICATE, new cv.Scalar());
+  const out: RawImage = { data: new Uint8Array(dst.data), width, height, channels: 3 };
+  for (const m of [src, from, to, M, dst]) m.delete();
+  return out;
+}

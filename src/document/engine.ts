@@ -1,0 +1,359 @@
+/**
+ * The document engine: photo of an Egyptian national ID (front or back) → rectified card, side, every printed
+ * field with a confidence, validation findings, fraud and quality signals. Offline, CPU only.
+ *
+ *   detect (OpenCV outline → perspective warp) → side + orientation (barcode cue, then the NID line must read)
+ *   → fields (tesseract for Arabic lines, glyph reader for numbers) → checks → spoof/quality signals.
+ */
+import { VlensError } from '../server/errors.js';
+import { decodeImageInput } from '../imaging/input.js';
+import { normalizeArabic } from './arabic.js';
+import {
+  GENDER_AR, birthDateFinding, expiryFindings, finding, genderFinding, idKeyFinding, isoDate, mergeFindings, nidFindings,
+  parsePrintedDate, releaseDateFindings, type ValidationFinding,
+} from './checks.js';
+import { rankSides, sideCues, type SideCues } from './classify.js';
+import { loadOpenCV, type OpenCV } from './cv.js';
+import { findCard, warpQuad, type Quad } from './detect.js';
+import {
+  BACK_EXPIRY_DATE_BOX, GENDER_WORDS, MARITAL_WORDS, RELIGION_WORDS, clipBackText, findVocabularyWord, pixelBox, readDate, readIdKey,
+  readIdNumber, readText, rereadDigitWords, snapToVocabulary, type FieldValue, type IdReading,
+} from './fields.js';
+import { crop, decodeRgb, encodeRaw, rotate180, toGrey, type RawImage } from './image.js';
+import { BACK_BOXES, CANONICAL_H, CANONICAL_W, FRONT_BOXES, type Box, type PixelBox } from './layout.js';
+import { GOVERNORATES } from './nid.js';
+import { loadDigitTemplates, loadLatinTemplates } from './ocr/digits.js';
+import { TextReader } from './ocr/text.js';
+import { glareFraction, judgeQuality, judgeSpoof, laplacianVariance, meanChroma, moireScore, type QualityResult, type SpoofResult } from './spoof.js';
+import { governorateEnglish, transliterateAddress, transliterateName } from './transliterate.js';
+
+export type Side = 'front' | 'back';
+
+export interface ScanOptions {
+  /** The endpoint's side: the other side → 5007. */
+  expectedSide?: Side;
+  /** "Today" for date checks (future birth dates, expiry). */
+  now?: Date;
+}
+
+export interface ScanResult {
+  side: Side;
+  docType: 'national_id';
+  /** Every field read, with a 0..1 confidence (null value = not readable). */
+  fields: Record<string, FieldValue>;
+  /** Spec §7.1 / §7.2 field object, ready for the API's `data`. */
+  data: Record<string, string | null>;
+  /** Validation findings (spec §6.2 `validation_errors`), unsure fields included. */
+  findings: ValidationFinding[];
+  spoof: SpoofResult;
+  quality: QualityResult;
+  /** JPEG of the upright canonical card (CANONICAL_W × CANONICAL_H). */
+  rectified: Buffer;
+  /** Front only: PNG crop of the portrait for the face engine. */
+  portrait?: Buffer;
+  /** Field boxes on the rectified card, in its pixels. */
+  boxes: Record<string, PixelBox>;
+  /** The card outline in the (EXIF-rotated) photo, clockwise from the card's top-left. */
+  quad: Quad;
+  timingsMs: Record<string, number>;
+}
+
+/** Below this a text field is reported as unsure (5008) instead of being trusted silently. */
+export const TEXT_MIN_CONFIDENCE = 0.6;
+/** Below this the chosen NID is reported under 3001 even though it is structurally valid. */
+export const ID_MIN_CONFIDENCE = 0.5;
+const MAX_PHOTO_SIDE = 2000;
+
+interface Oriented {
+  side: Side;
+  card: RawImage;
+  id: IdReading;
+}
+
+export class DocumentEngine {
+  private constructor(
+    private readonly cv: OpenCV,
+    private readonly text: TextReader,
+  ) {}
+
+  static async create(opts: { textWorkers?: number } = {}): Promise<DocumentEngine> {
+    const [cv, text] = await Promise.all([loadOpenCV(), TextReader.create(opts.textWorkers ?? 1)]);
+    loadDigitTemplates();
+    loadLatinTemplates();
+    return new DocumentEngine(cv, text);
+  }
+
+  async close(): Promise<void> {
+    await this.text.close();
+  }
+
+  /** Finds, rectifies and orients the card; decides the side. Throws 3011 / 5001 / 5006. */
+  private async locate(image: Buffer | string, now: Date, timings: Record<string, number>) {
+    let t = performance.now();
+    const decoded = await decodeImageInput(image);
+    const photo = await decodeRgb(decoded.bytes, MAX_PHOTO_SIDE);
+    timings.decode = performance.now() - t;
+
+    t = performance.now();
+    const found = findCard(this.cv, photo);
+    if (!found) throw new VlensError(3011);
+    const card = warpQuad(this.cv, photo, found.quad, CANONICAL_W, CANONICAL_H);
+    timings.detect = performance.now() - t;
+
+    t = performance.now();
+    const grey = toGrey(card);
+    const quality = judgeQuality(laplacianVariance(this.cv, grey), found.shortSidePx, glareFraction(card));
+    const cues = sideCues(card);
+    const oriented = await this.orient(card, cues, now);
+    timings.classify = performance.now() - t;
+    return { photo, found, card, quality, cues, oriented };
+  }
+
+  /** Tries side/orientation hypotheses best first; the first whose NID line reads as a valid number wins. */
+  private async orient(card: RawImage, cues: SideCues, now: Date): Promise<Oriented | null> {
+    const flipped = rotate180(card);
+    let best: { o: Oriented; score: number } | null = null;
+    for (const h of rankSides(cues)) {
+      const upright = h.flipped ? flipped : card;
+      const id = await readIdNumber(upright, h.side === 'front' ? FRONT_BOXES.idNumber : BACK_BOXES.idNumber, now);
+      const o: Oriented = { side: h.side, card: upright, id };
+      if (id.idNumber) return o;
+      const n = id.line.glyphs.length;
+      const score = -Math.abs(n - 14) + id.line.minConfidence + (h.margin > 0 ? 1 : 0);
+      if (!best || score > best.score) best = { o, score };
+    }
+    // No valid number in any orientation: still an ID if a 14-glyph-like number line or the barcode is there.
+    const barcode = Math.max(cues.barcodeUpright, cues.barcodeFlipped);
+    if (best && (Math.abs(best.o.id.line.glyphs.length - 14) <= 3 || barcode >= 0.28)) return best.o;
+    return null;
+  }
+
+  /** Classification only (spec `/v1/ocr/classification`): side and document type, no field reading. */
+  async classify(image: Buffer | string, opts: { now?: Date } = {}): Promise<{ docType: 'national_id'; side: Side }> {
+    const { oriented, quality } = await this.locate(image, opts.now ?? new Date(), {});
+    if (!oriented) {
+      if (!quality.ok) throw new VlensError(5006);
+      throw new VlensError(5001);
+    }
+    return { docType: 'national_id', side: oriented.side };
+  }
+
+  async scan(image: Buffer | string, opts: ScanOptions = {}): Promise<ScanResult> {
+    const now = opts.now ?? new Date();
+    const timings: Record<string, number> = {};
+    const t0 = performance.now();
+    const { photo, found, quality, oriented } = await this.locate(image, now, timings);
+    if (!oriented) {
+      if (!quality.ok) throw new VlensError(5006);
+      throw new VlensError(5001);
+    }
+    if (opts.expectedSide && oriented.side !== opts.expectedSide) throw new VlensError(5007);
+    if (!quality.ok && !oriented.id.idNumber) throw new VlensError(5006);
+
+    let t = performance.now();
+    const { card, side, id } = oriented;
+    const read = side === 'front' ? await this.readFront(card, id, now) : await this.readBack(card, id, now);
+    timings.read = performance.now() - t;
+
+    t = performance.now();
+    const spoof = judgeSpoof({ chroma: meanChroma(card), moire: moireScore(this.cv, photo, found.quad), glare: quality.glare });
+    timings.spoof = performance.now() - t;
+
+    t = performance.now();
+    const rectified = await encodeRaw(card, 'jpeg');
+    const portrait = side === 'front' ? await encodeRaw(crop(card, pixelBox(FRONT_BOXES.portrait, card)), 'png') : undefined;
+    const boxes: Record<string, PixelBox> = {};
+    for (const [name, box] of Object.entries(side === 'front' ? FRONT_BOXES : BACK_BOXES) as [string, Box][]) boxes[name] = pixelBox(box, card);
+    timings.encode = performance.now() - t;
+    timings.total = performance.now() - t0;
+    for (const k of Object.keys(timings)) timings[k] = Math.round(timings[k]!);
+
+    return {
+      side,
+      docType: 'national_id',
+      fields: read.fields,
+      data: read.data,
+      findings: mergeFindings(read.findings),
+      spoof,
+      quality,
+      rectified,
+      portrait,
+      boxes,
+      quad: found.quad,
+      timingsMs: timings,
+    };
+  }
+
+  private async readFront(card: RawImage, id: IdReading, now: Date) {
+    const [first, last, addr1Line, addr2Line] = await Promise.all(
+      [FRONT_BOXES.firstName, FRONT_BOXES.lastNames, FRONT_BOXES.address1, FRONT_BOXES.address2].map((b) => readText(this.text, card, b, true)),
+    );
+    const [address1, address2] = await Promise.all([
+      rereadDigitWords(this.text, card, FRONT_BOXES.address1, addr1Line!),
+      rereadDigitWords(this.text, card, FRONT_BOXES.address2, addr2Line!),
+    ]);
+    const idKey = await readIdKey(card);
+    const dob = await readDate(card, FRONT_BOXES.dateOfBirth, { digits: 8, minYear: 1900, maxYear: now.getUTCFullYear() });
+
+    const findings: ValidationFinding[] = [];
+    const nid = nidFindings('idNumber', id.idNumber, id.line.text, now);
+    findings.push(...nid.findings);
+    if (id.idNumber && id.confidence < ID_MIN_CONFIDENCE) findings.push(finding('idNumber', id.idNumber, 3001, 'low confidence reading'));
+    const info = nid.info;
+
+    // The printed birth date sits in a guilloche panel and is often unreadable: only a clean read is compared.
+    const printedDob = dob.plausible && dob.confidence >= 0.7 ? parsePrintedDate(dob.value ?? '') : null;
+    const dobFinding = birthDateFinding(printedDob, info?.birthDate ?? null);
+    if (dobFinding) findings.push(dobFinding);
+    const birthDate = info?.birthDate ?? null;
+    if (!birthDate) findings.push(finding('dateOfBirth', null, 3007, 'no readable birth date'));
+
+    const idKeyBad = idKeyFinding(idKey.value);
+    if (idKeyBad) findings.push(idKeyBad);
+    else if (idKey.confidence < TEXT_MIN_CONFIDENCE) findings.push(finding('idKey', idKey.value, 3004, 'low confidence reading'));
+
+    // Governorate: as printed at the end of address line 2 when recognisable, else from the NID's code.
+    const govFromAddress = governorateOf(address2);
+    const govern = govFromAddress ?? info?.governorate?.ar ?? null;
+    if (!govern) findings.push(finding('govern', null, 3003, 'governorate not recognised'));
+
+    const fields: Record<string, FieldValue> = {
+      first_name: textField(first!),
+      last_names: textField(last!),
+      address_1: { value: address1 || null, confidence: addr1Line!.confidence },
+      address_2: { value: address2 || null, confidence: addr2Line!.confidence },
+      idNumber: { value: id.idNumber ?? (id.line.text || null), confidence: id.idNumber ? id.confidence : 0 },
+      idKey,
+      dateOfBirth: { value: birthDate, confidence: birthDate ? id.confidence : 0 },
+      gender: { value: info?.gender ? GENDER_AR[info.gender] : null, confidence: info?.gender ? id.confidence : 0 },
+      govern: { value: govern, confidence: govFromAddress ? addr2Line!.confidence : info?.governorate ? id.confidence : 0 },
+    };
+    for (const name of ['first_name', 'last_names', 'address_1', 'address_2'] as const) {
+      const f = fields[name]!;
+      if (!f.value || f.confidence < TEXT_MIN_CONFIDENCE) findings.push(finding(name, f.value, 5008, 'low confidence reading'));
+    }
+
+    const firstName = fields.first_name!.value;
+    const lastNames = fields.last_names!.value;
+    const name = [firstName, lastNames].filter(Boolean).join(' ') || null;
+    const address = [fields.address_1!.value, fields.address_2!.value].filter(Boolean).join(' ') || null;
+    const data: Record<string, string | null> = {
+      first_name: firstName,
+      last_names: lastNames,
+      name,
+      first_name_english: firstName ? transliterateName(firstName) : null,
+      last_names_english: lastNames ? transliterateName(lastNames) : null,
+      name_english: name ? transliterateName(name) : null,
+      address_1: fields.address_1!.value,
+      address_2: fields.address_2!.value,
+      address,
+      address_english: address ? transliterateAddress(address) : null,
+      govern,
+      govern_english: govern ? (governorateEnglish(govern) ?? info?.governorate?.en ?? null) : null,
+      idNumber: id.idNumber,
+      idKey: idKey.value,
+      dateOfBirth: birthDate,
+      gender: fields.gender!.value,
+    };
+    return { fields, data, findings };
+  }
+
+  private async readBack(card: RawImage, id: IdReading, now: Date) {
+    const [job1, job2, grm, husband] = await Promise.all(
+      [BACK_BOXES.job1, BACK_BOXES.job2, BACK_BOXES.genderReligionMarital, BACK_BOXES.husbandName].map((b) => readText(this.text, card, clipBackText(b))),
+    );
+    const year = now.getUTCFullYear();
+    const release = await readDate(card, BACK_BOXES.releaseDate, { digits: 6, minYear: 1990, maxYear: year + 1 });
+    const expiry = await readDate(card, BACK_EXPIRY_DATE_BOX, { digits: 8, minYear: 2000, maxYear: year + 20 });
+
+    const findings: ValidationFinding[] = [];
+    const nid = nidFindings('idNumber', id.idNumber, id.line.text, now);
+    findings.push(...nid.findings);
+    if (id.idNumber && id.confidence < ID_MIN_CONFIDENCE) findings.push(finding('idNumber', id.idNumber, 3001, 'low confidence reading'));
+    const info = nid.info;
+
+    const genderWord = findVocabularyWord(grm!, [GENDER_WORDS.male, GENDER_WORDS.female]);
+    const printedGender = genderWord.value === GENDER_WORDS.male ? 'male' : genderWord.value === GENDER_WORDS.female ? 'female' : null;
+    const genderBad = genderFinding(printedGender, info);
+    if (genderBad) findings.push(genderBad);
+    const religion = findVocabularyWord(grm!, RELIGION_WORDS);
+    const marital = findVocabularyWord(grm!, MARITAL_WORDS);
+
+    const releaseDate = parsePrintedDate(release.value ?? '');
+    findings.push(...releaseDateFindings(release.value, releaseDate, info?.birthDate ?? null, now));
+    const expiryDate = parsePrintedDate(expiry.value ?? '');
+    findings.push(...expiryFindings(expiry.value, expiryDate, now));
+
+    // The husband line is printed only for married women ("الزوج / name"); an empty crop reads as nothing or noise.
+    const husbandLine = optionalTextField(husband!);
+    const husbandText = husbandLine.value && /الزوج|[/:]/.test(husbandLine.value) ? husbandLine.value.replace(/^.*?[/:]\s*/, '') || null : null;
+
+    const fields: Record<string, FieldValue> = {
+      idNumber: { value: id.idNumber ?? (id.line.text || null), confidence: id.idNumber ? id.confidence : 0 },
+      // The card prints only year and month of issue.
+      releaseDate: { value: releaseDate ? isoDate(releaseDate).slice(0, 7) : null, confidence: releaseDate ? release.confidence : 0 },
+      job: textField(job1!),
+      jobTitle: optionalTextField(job2!),
+      gender: { value: genderWord.value ?? (info?.gender ? GENDER_AR[info.gender] : null), confidence: genderWord.value ? genderWord.confidence : 0 },
+      religion,
+      maritalStatus: marital,
+      husbandName: { value: husbandText, confidence: husbandText ? husband!.confidence : 1 },
+      idExpiry: { value: expiryDate?.day !== undefined ? isoDate(expiryDate) : null, confidence: expiryDate ? expiry.confidence : 0 },
+    };
+    for (const name of ['job', 'religion', 'maritalStatus'] as const) {
+      const f = fields[name]!;
+      if (!f.value || f.confidence < TEXT_MIN_CONFIDENCE) findings.push(finding(name, f.value, 5008, 'low confidence reading'));
+    }
+    if (!genderWord.value) findings.push(finding('gender', null, 5008, 'low confidence reading'));
+    // Dates read with a weak glyph are reported under their format code rather than trusted silently.
+    if (releaseDate && release.confidence < TEXT_MIN_CONFIDENCE) findings.push(finding('releaseDate', isoDate(releaseDate), 3008, 'low confidence reading'));
+    if (expiryDate && expiry.confidence < TEXT_MIN_CONFIDENCE) findings.push(finding('idExpiry', isoDate(expiryDate), 3009, 'low confidence reading'));
+
+    const data: Record<string, string | null> = {
+      idNumber: id.idNumber,
+      releaseDate: fields.releaseDate!.value,
+      job: fields.job!.value,
+      jobTitle: fields.jobTitle!.value,
+      gender: fields.gender!.value,
+      religion: religion.value,
+      maritalStatus: marital.value,
+      husbandName: husbandText,
+      idExpiry: fields.idExpiry!.value,
+    };
+    return { fields, data, findings };
+  }
+}
+
+function textField(line: { text: string; confidence: number }): FieldValue {
+  return { value: line.text || null, confidence: line.text ? line.confidence : 0 };
+}
+
+/**
+ * A line that may be blank on the card (job title, husband): tesseract turns an empty crop into a few
+ * low-confidence symbols, so weak or letter-poor output means "nothing printed".
+ */
+function optionalTextField(line: { text: string; confidence: number }): FieldValue {
+  const letters = (line.text.match(/[\u0621-\u064A]/g) ?? []).length;
+  if (!line.text || line.confidence < 0.45 || letters < 2 || letters < line.text.replace(/\s/g, '').length * 0.7) return { value: null, confidence: 0.7 };
+  return { value: line.text, confidence: line.confidence };
+}
+
+/** The governorate named at the end of "district - governorate", as the cards print it. */
+export function governorateOf(address2: string): string | null {
+  const tail = address2.split('-').pop()?.trim() ?? '';
+  if (!tail) return null;
+  const names = Object.values(GOVERNORATES).map((g) => g.ar);
+  const hit = snapToVocabulary(tail, names, 0.25) ?? snapToVocabulary(address2.split(' ').pop() ?? '', names, 0.25);
+  return hit ? hit.value : names.find((n) => normalizeArabic(address2).endsWith(normalizeArabic(n))) ?? null;
+}
+
+/** The `services` object of spec §6.2 for one scan (both `Validations` and `validations` keys, same content). */
+export function vlensServices(result: Pick<ScanResult, 'findings' | 'spoof' | 'docType'>) {
+  const validations = { validation_errors: result.findings };
+  return {
+    Validations: validations,
+    validations,
+    spoofing: { fake: result.spoof.fake },
+    classification: { doc_type: result.docType },
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * Reads the printed fields off an upright canonical card: Arabic lines through tesseract (TextReader),
+ * numbers through the glyph reader, each with a confidence. Pure reading; checks live in checks.ts.
+ */
+import { compareKey, levenshtein, toEasternDigits } from './arabic.js';
+import { BACK_BOXES, FRONT_BOXES, toPixels, type Box, type PixelBox } from './layout.js';
+import { crop, type RawImage } from './image.js';
+import { chooseNationalId, type NidChoice } from './nid.js';
+import { loadDigitTemplates, loadLatinTemplates, readDigitLine, type DigitLine } from './ocr/digits.js';
+import type { TextLine, TextReader } from './ocr/text.js';
+
+export interface FieldValue {
+  value: string | null;
+  /** 0..1 */
+  confidence: number;
+}
+
+/** The expiry line is Arabic text ending (on the left) in the LTR date: read only the date part. */
+export const BACK_EXPIRY_DATE_BOX: Box = { x: BACK_BOXES.expiry.x, y: BACK_BOXES.expiry.y, w: 0.3, h: BACK_BOXES.expiry.h };
+
+/** Back text ends at x ≈ .785 and the coat of arms starts right after: keep it out of text crops. */
+export function clipBackText(box: Box): Box {
+  const right = Math.min(box.x + box.w, 0.8);
+  return { ...box, w: right - box.x };
+}
+
+export function pixelBox(box: Box, card: RawImage): PixelBox {
+  return toPixels(box, card.width, card.height);
+}
+
+export interface IdReading {
+  line: DigitLine;
+  choice: NidChoice | null;
+  /** Chosen number (valid) or null. */
+  idNumber: string | null;
+  confidence: number;
+}
+
+/** Reads the 14-digit NID from a box, choosing the best structurally valid number among glyph alternatives. */
+export async function readIdNumber(card: RawImage, box: Box, now: Date): Promise<IdReading> {
+  const line = await readDigitLine(crop(card, pixelBox(box, card)), loadDigitTemplates());
+  const digits = line.glyphs.filter((g) => g.alternatives[0]?.label !== '/');
+  let choice: NidChoice | null = null;
+  if (digits.length === 14) {
+    choice = chooseNationalId(
+      digits.map((g) => g.alternatives.filter((a) => a.label !== '/').map((a) => ({ digit: a.label, score: a.p }))),
+      { now },
+    );
+  }
+  // Confidence: the chooser's posterior, capped by the weakest glyph when we kept every top-1 digit.
+  const confidence = choice ? (choice.changedPositions.length ? choice.confidence * 0.9 : Math.max(choice.confidence, line.minConfidence)) : 0;
+  return { line, choice, idNumber: choice?.idNumber ?? null, confidence };
+}
+
+export interface DateRule {
+  /** Digits expected: 6 = YYYYMM, 8 = YYYYMMDD. */
+  digits: 6 | 8;
+  minYear: number;
+  maxYear: number;
+}
+
+export interface DateReading {
+  /** Chosen date as "YYYY/MM" or "YYYY/MM/DD", or the raw top-1 text when nothing plausible was found. */
+  value: string | null;
+  /** Whether `value` is a plausible date chosen under the rule. */
+  plausible: boolean;
+  confidence: number;
+  line: DigitLine;
+}
+
+/**
+ * Reads a printed date (Eastern digits with '/') and, like the NID, uses its structure (year range, month,
+ * day of month) to choose among each glyph's alternatives. Never invents a digit: only offered alternatives.
+ */
+export async function readDate(card: RawImage, box: Box, rule: DateRule): Promise<DateReading> {
+  const line = await readDigitLine(crop(card, pixelBox(box, card)), loadDigitTemplates());
+  const digitGlyphs = line.glyphs.filter((g) => g.alternatives[0]?.label !== '/');
+  const raw = line.text || null;
+  if (digitGlyphs.length !== rule.digits) return { value: raw, plausible: false, confidence: 0, line };
+  const alts = digitGlyphs.map((g) => {
+    const a = g.alternatives.filter((x) => x.label !== '/').slice(0, 3);
+    const z = a.reduce((s, x) => s + x.p, 0) || 1;
+    return a.map((x) => ({ d: x.label, p: x.p / z }));
+  });
+  let best: { s: string; p: number } | null = null;
+  let validMass = 0;
+  const walk = (i: number, prefix: string, p: number) => {
+    if (p < 1e-6) return;
+    if (i === alts.length) {
+      if (!plausibleDate(prefix, rule)) return;
+      validMass += p;
+      if (!best || p > best.p) best = { s: prefix, p };
+      return;
+    }
+    for (const a of alts[i]!) walk(i + 1, prefix + a.d, p * a.p);
+  };
+  walk(0, '', 1);
+  const chosen = best as { s: string; p: number } | null;
+  if (!chosen) return { value: raw, plausible: false, confidence: 0, line };
+  const s = chosen.s;
+  const value = rule.digits === 8 ? `${s.slice(0, 4)}/${s.slice(4, 6)}/${s.slice(6, 8)}` : `${s.slice(0, 4)}/${s.slice(4, 6)}`;
+  return { value, plausible: true, confidence: chosen.p / validMass, line };
+}
+
+function plausibleDate(s: string, rule: DateRule): boolean {
+  const y = +s.slice(0, 4);
+  const m = +s.slice(4, 6);
+  if (y < rule.minYear || y > rule.maxYear || m < 1 || m > 12) return false;
+  if (rule.digits === 6) return true;
+  const d = +s.slice(6, 8);
+  return d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+/** Serial: two Latin capitals then seven digits; the position decides which alphabet each glyph may use. */
+export async function readIdKey(card: RawImage): Promise<FieldValue> {
+  const line = await readDigitLine(crop(card, pixelBox(FRONT_BOXES.idKey, card)), loadLatinTemplates());
+  if (!line.glyphs.length) return { value: null, confidence: 0 };
+  let conf = 1;
+  const chars = line.glyphs.map((g, i) => {
+    const wantLetter = line.glyphs.length === 9 ? i < 2 : /[A-Z]/.test(g.alternatives[0]?.label ?? '');
+    const alts = g.alternatives.filter((a) => (wantLetter ? /[A-Z]/.test(a.label) : /\d/.test(a.label)));
+    const total = alts.reduce((s, a) => s + a.p, 0);
+    const best = alts[0];
+    if (!best) return '?';
+    conf = Math.min(conf, total > 0 ? best.p / total : 0);
+    return best.label;
+  });
+  return { value: chars.join(''), confidence: line.glyphs.length === 9 ? conf : conf * 0.5 };
+}
+
+/** Text crops are taken this much taller (fraction of card height, each side) to survive misalignment. */
+const TEXT_SLACK_Y = 0.03;
+
+export function slackBox(box: Box): Box {
+  const y0 = Math.max(0, box.y - TEXT_SLACK_Y);
+  const y1 = Math.min(1, box.y + box.h + TEXT_SLACK_Y);
+  return { x: box.x, y: y0, w: box.w, h: y1 - y0 };
+}
+
+export async function readText(reader: TextReader, card: RawImage, box: Box, rightAligned = false): Promise<TextLine> {
+  const tall = slackBox(box);
+  const expected = (box.y + box.h / 2 - tall.y) / tall.h;
+  return reader.readLine(crop(card, pixelBox(tall, card)), expected, rightAligned);
+}
+
+/** Snaps an OCR'd word to the closest entry of a small closed vocabulary (religion, marital status, ...). */
+export function snapToVocabulary(text: string, vocabulary: readonly string[], maxRelDistance = 0.4): { value: string; distance: number } | null {
+  const key = compareKey(text);
+  if (!key) return null;
+  let best: { value: string; distance: number } | null = null;
+  for (const v of vocabulary) {
+    const d = levenshtein(key, compareKey(v)) / Math.max(1, compareKey(v).length);
+    if (!best || d < best.distance) best = { value: v, distance: d };
+  }
+  return best && best.distance <= maxRelDistance ? best : null;
+}
+
+export const GENDER_WORDS = { male: 'ذكر', female: 'أنثى' } as const;
+export const RELIGION_WORDS = ['مسلم', 'مسلمه', 'مسيحي', 'مسيحيه', 'يهودي', 'يهوديه'] as const;
+export const MARITAL_WORDS = ['أعزب', 'آنسه', 'متزوج', 'متزوجه', 'مطلق', 'مطلقه', 'أرمل', 'أرمله'] as const;
+
+/** Finds the vocabulary word anywhere in a line's words (the gender/religion/marital line is spread out). */
+export function findVocabularyWord(line: TextLine, vocabulary: readonly string[]): FieldValue {
+  const candidates = [line.text, ...line.words.map((w) => w.text)];
+  let best: { value: string; distance: number; conf: number } | null = null;
+  for (const c of candidates) {
+    for (const part of c.split(' ')) {
+      const s = snapToVocabulary(part, vocabulary);
+      if (s && (!best || s.distance < best.distance)) best = { ...s, conf: line.confidence };
+    }
+  }
+  if (!best) return { value: null, confidence: 0 };
+  // A closed vocabulary makes a near-match trustworthy even when tesseract itself was unsure.
+  return { value: best.value, confidence: best.distance === 0 ? Math.max(0.9, best.conf) : Math.max(0.6, 0.85 - best.distance) };
+}
+
+/**
+ * Tesseract's `ara` model has no ٢–٩: re-read any word in an address line that looks numeric with the glyph
+ * reader and splice the Eastern digits back in.
+ */
+export async function rereadDigitWords(reader: TextReader, card: RawImage, box: Box, line: TextLine): Promise<string> {
+  void reader;
+  const crops = crop(card, pixelBox(slackBox(box), card));
+  let text = line.text;
+  for (const w of line.words) {
+    if (!/[0-9٠-٩۰-۹]/.test(w.text)) continue;
+    const m = 4;
+    const left = Math.max(0, Math.floor(w.bbox.x0) - m);
+    const top = Math.max(0, Math.floor(w.bbox.y0) - m);
+    const width = Math.min(crops.width - left, Math.ceil(w.bbox.x1 - w.bbox.x0) + 2 * m);
+    const height = Math.min(crops.height - top, Math.ceil(w.bbox.y1 - w.bbox.y0) + 2 * m);
+    if (width < 4 || height < 4) continue;
+    const digits = await readDigitLine(crop(crops, { left, top, width, height }), loadDigitTemplates());
+    if (digits.text && !digits.text.includes('/') && digits.minConfidence > 0.5) text = text.replace(w.text, toEasternDigits(digits.text));
+  }
+  return text;
+}

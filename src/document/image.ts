@@ -1,0 +1,143 @@
+/** Small raw-pixel helpers shared by the document pipeline (sharp in, plain typed arrays out). */
+import sharp from 'sharp';
+
+/** Interleaved 8-bit pixels, `channels` per pixel, row-major. */
+export interface RawImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+  channels: number;
+}
+
+import type { PixelBox } from './layout.js';
+
+/** Decodes bytes to RGB with EXIF orientation applied, downscaled so the long side is at most maxSide. */
+export async function decodeRgb(bytes: Buffer, maxSide: number): Promise<RawImage> {
+  const { data, info } = await sharp(bytes)
+    .rotate()
+    .resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true })
+    .removeAlpha()
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: 3 };
+}
+
+export function toGrey(img: RawImage): RawImage {
+  if (img.channels === 1) return img;
+  const n = img.width * img.height;
+  const out = new Uint8Array(n);
+  const c = img.channels;
+  for (let i = 0, j = 0; j < n; i += c, j++) out[j] = (img.data[i]! * 77 + img.data[i + 1]! * 150 + img.data[i + 2]! * 29) >> 8;
+  return { data: out, width: img.width, height: img.height, channels: 1 };
+}
+
+/**
+ * Per-pixel max(R,G,B): black print stays dark while the card's coloured security background (orange pyramids,
+ * blue guilloche) turns light, which cleans up digit lines far better than luminance.
+ */
+export function toMaxChannel(img: RawImage): RawImage {
+  if (img.channels === 1) return img;
+  const n = img.width * img.height;
+  const out = new Uint8Array(n);
+  const c = img.channels;
+  for (let i = 0, j = 0; j < n; i += c, j++) out[j] = Math.max(img.data[i]!, img.data[i + 1]!, img.data[i + 2]!);
+  return { data: out, width: img.width, height: img.height, channels: 1 };
+}
+
+export function crop(img: RawImage, box: PixelBox): RawImage {
+  const x0 = Math.max(0, Math.round(box.left));
+  const y0 = Math.max(0, Math.round(box.top));
+  const x1 = Math.min(img.width, Math.round(box.left + box.width));
+  const y1 = Math.min(img.height, Math.round(box.top + box.height));
+  const w = Math.max(1, x1 - x0);
+  const h = Math.max(1, y1 - y0);
+  const c = img.channels;
+  const out = new Uint8Array(w * h * c);
+  for (let y = 0; y < h; y++) {
+    const src = ((y0 + y) * img.width + x0) * c;
+    out.set(img.data.subarray(src, src + w * c), y * w * c);
+  }
+  return { data: out, width: w, height: h, channels: c };
+}
+
+export function rotate180(img: RawImage): RawImage {
+  const c = img.channels;
+  const n = img.width * img.height;
+  const out = new Uint8Array(img.data.length);
+  for (let p = 0; p < n; p++) {
+    const q = n - 1 - p;
+    for (let k = 0; k < c; k++) out[q * c + k] = img.data[p * c + k]!;
+  }
+  return { ...img, data: out };
+}
+
+export async function resizeRaw(img: RawImage, width: number, height: number): Promise<RawImage> {
+  const { data, info } = await sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length), {
+    raw: { width: img.width, height: img.height, channels: img.channels as 1 | 3 },
+  })
+    .resize(width, height, { fit: 'fill', kernel: 'lanczos3' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  // sharp may hand back 3 channels for 1-channel input unless told otherwise; fold back to the input layout.
+  const out = info.channels === img.channels ? new Uint8Array(data) : toGrey({ data: new Uint8Array(data), width, height, channels: info.channels }).data;
+  return { data: out, width, height, channels: img.channels };
+}
+
+export async function encodeRaw(img: RawImage, format: 'png' | 'jpeg'): Promise<Buffer> {
+  const s = sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length), {
+    raw: { width: img.width, height: img.height, channels: img.channels as 1 | 3 },
+  });
+  return format === 'png' ? s.png().toBuffer() : s.jpeg({ quality: 90 }).toBuffer();
+}
+
+/** Global Otsu threshold of a greyscale histogram. */
+export function otsuThreshold(grey: Uint8Array): number {
+  const hist = new Array<number>(256).fill(0);
+  for (const v of grey) hist[v]!++;
+  let sum = 0;
+  for (let i = 0; i < 256; i++) sum += i * hist[i]!;
+  let sumB = 0;
+  let wB = 0;
+  let best = -1;
+  let thr = 127;
+  for (let t = 0; t < 256; t++) {
+    wB += hist[t]!;
+    if (!wB) continue;
+    const wF = grey.length - wB;
+    if (!wF) break;
+    sumB += t * hist[t]!;
+    const between = wB * wF * (sumB / wB - (sum - sumB) / wF) ** 2;
+    if (between > best) {
+      best = between;
+      thr = t;
+    }
+  }
+  return thr;
+}
+
+/**
+ * Threshold for dark print on a lighter, textured background: Otsu, but never above the midpoint between the
+ * ink (0.5th percentile) and the background (median). Otsu alone splits a light background from a mid-tone
+ * picture (the card's pyramids) when the text covers only a few percent of the crop.
+ */
+export function inkThreshold(grey: Uint8Array): number {
+  const hist = new Array<number>(256).fill(0);
+  for (const v of grey) hist[v]!++;
+  const pct = (q: number) => {
+    let acc = 0;
+    const target = q * grey.length;
+    for (let i = 0; i < 256; i++) {
+      acc += hist[i]!;
+      if (acc >= target) return i;
+    }
+    return 255;
+  };
+  return Math.min(otsuThreshold(grey), Math.round((pct(0.005) + pct(0.5)) / 2));
+}
+
+export function mean(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]!;
+  return a.length ? s / a.length : 0;
+}

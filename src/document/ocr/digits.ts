@@ -1,0 +1,380 @@
+/**
+ * Eastern-Arabic digit reader (stock Tesseract `ara` has no ٢–٩ in its unicharset, see ocr-feasibility.md).
+ * Connected components on an Otsu-binarised max(R,G,B) crop, each glyph described by a 16×16 occupancy grid
+ * plus height / aspect / vertical-position cues, classified by nearest templates rendered from fonts
+ * (precomputed in digit-templates.json by scripts/build-digit-templates.ts). Every glyph comes back with
+ * ranked alternatives so the caller can use the ID number's redundancy to choose among them.
+ */
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { inkThreshold, toMaxChannel, type RawImage } from '../image.js';
+
+/**
+ * Eastern set: '0'…'9' (value of the Eastern digit) and '/' (date separator).
+ * Latin set (the serial / idKey): 'A'…'Z' and '0'…'9'.
+ */
+export type DigitLabel = string;
+export const DIGIT_LABELS: DigitLabel[] = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '/'];
+export const LATIN_LABELS: DigitLabel[] = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'];
+
+export interface DigitAlternative {
+  label: DigitLabel;
+  /** Posterior-like score, the alternatives of one glyph sum to 1. */
+  p: number;
+}
+
+export interface ReadGlyph {
+  /** Alternatives best first. */
+  alternatives: DigitAlternative[];
+  /** Glyph box in the crop's pixels (left, top, width, height). */
+  box: [number, number, number, number];
+}
+
+export interface DigitLine {
+  glyphs: ReadGlyph[];
+  /** Best label per glyph, left to right. */
+  text: string;
+  /** Product-free summary: the lowest top-1 probability of any glyph (0 when empty). */
+  minConfidence: number;
+  /** Typical digit height in crop pixels (before upscaling). */
+  glyphHeight: number;
+}
+
+export interface DigitTemplate {
+  label: DigitLabel;
+  font: string;
+  f: Float32Array;
+}
+
+const S = 16;
+const FEATURE_LEN = S * S + 4;
+const CUE_SIZE = 20;
+const CUE_ASPECT = 3;
+const CUE_POS = 8;
+/** ٢ and ٣ differ only in the teeth along their top stroke: count them explicitly. */
+const CUE_TEETH = 3;
+
+interface Component {
+  id: number;
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  area: number;
+}
+
+export interface InkMask {
+  ink: Uint8Array;
+  W: number;
+  H: number;
+}
+
+/** max(R,G,B) → Lanczos upscale → global Otsu: 1 = ink. */
+export async function binarizeForDigits(img: RawImage, scale: number): Promise<InkMask> {
+  const g = toMaxChannel(img);
+  const W = Math.max(1, Math.round(g.width * scale));
+  const H = Math.max(1, Math.round(g.height * scale));
+  const up = await sharp(Buffer.from(g.data.buffer, g.data.byteOffset, g.data.length), {
+    raw: { width: g.width, height: g.height, channels: 1 },
+  })
+    .resize(W, H, { kernel: 'lanczos3', fit: 'fill' })
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer();
+  const thr = inkThreshold(up);
+  const ink = new Uint8Array(W * H);
+  for (let i = 0; i < ink.length; i++) ink[i] = up[i]! <= thr ? 1 : 0;
+  return { ink, W, H };
+}
+
+function labelComponents(m: InkMask): { comps: Component[]; lab: Int32Array } {
+  const { ink, W, H } = m;
+  const lab = new Int32Array(W * H).fill(-1);
+  const comps: Component[] = [];
+  const stack: number[] = [];
+  for (let s = 0; s < W * H; s++) {
+    if (!ink[s] || lab[s]! >= 0) continue;
+    const id = comps.length;
+    const c: Component = { id, x0: W, y0: H, x1: 0, y1: 0, area: 0 };
+    stack.push(s);
+    lab[s] = id;
+    while (stack.length) {
+      const p = stack.pop()!;
+      const x = p % W;
+      const y = (p - x) / W;
+      c.area++;
+      if (x < c.x0) c.x0 = x;
+      if (x > c.x1) c.x1 = x;
+      if (y < c.y0) c.y0 = y;
+      if (y > c.y1) c.y1 = y;
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const nx = x + dx;
+          const ny = y + dy;
+          if (nx < 0 || ny < 0 || nx >= W || ny >= H) continue;
+          const q = ny * W + nx;
+          if (ink[q] && lab[q]! < 0) {
+            lab[q] = id;
+            stack.push(q);
+          }
+        }
+      }
+    }
+    comps.push(c);
+  }
+  return { comps, lab };
+}
+
+interface Glyph {
+  parts: Component[];
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+function glyphFeature(g: Glyph, lab: Int32Array, W: number, lineH: number, lineMid: number): Float32Array {
+  const w = g.x1 - g.x0 + 1;
+  const h = g.y1 - g.y0 + 1;
+  const side = Math.max(w, h);
+  const ox = (side - w) / 2;
+  const oy = (side - h) / 2;
+  const f = new Float32Array(FEATURE_LEN);
+  const ids = new Set(g.parts.map((p) => p.id));
+  for (let y = g.y0; y <= g.y1; y++) {
+    for (let x = g.x0; x <= g.x1; x++) {
+      if (!ids.has(lab[y * W + x]!)) continue;
+      const cy = Math.min(S - 1, Math.floor(((y - g.y0 + oy) / side) * S));
+      const cx = Math.min(S - 1, Math.floor(((x - g.x0 + ox) / side) * S));
+      f[cy * S + cx]! += 1;
+    }
+  }
+  const cell = (side / S) ** 2;
+  for (let i = 0; i < S * S; i++) f[i] = Math.min(1, f[i]! / cell);
+  // 3×3 smoothing: small glyphs alias badly on a 16×16 grid, a one-cell shift must not look like another digit.
+  const grid = f.slice(0, S * S);
+  for (let y = 0; y < S; y++) {
+    for (let x = 0; x < S; x++) {
+      let sum = 0;
+      let n = 0;
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const yy = y + dy;
+          const xx = x + dx;
+          if (yy < 0 || xx < 0 || yy >= S || xx >= S) continue;
+          sum += grid[yy * S + xx]! * (dx === 0 && dy === 0 ? 2 : 1);
+          n += dx === 0 && dy === 0 ? 2 : 1;
+        }
+      }
+      f[y * S + x] = sum / n;
+    }
+  }
+  // Shape cues weigh in like a few dozen cells: ٠ (a small dot) and ٥ (a loop) only differ clearly in size.
+  f[S * S] = CUE_SIZE * (h / lineH);
+  f[S * S + 1] = CUE_ASPECT * Math.log(w / h);
+  f[S * S + 2] = CUE_POS * (((g.y0 + g.y1) / 2 - lineMid) / lineH);
+  f[S * S + 3] = CUE_TEETH * topTeeth(g, ids, lab, W);
+  return f;
+}
+
+/** Most ink runs crossing a row in the top 40 % of the glyph, held by at least two rows (noise-robust). */
+function topTeeth(g: Glyph, ids: Set<number>, lab: Int32Array, W: number): number {
+  const h = g.y1 - g.y0 + 1;
+  const counts: number[] = [];
+  for (let y = g.y0; y < g.y0 + Math.max(2, Math.round(h * 0.4)); y++) {
+    let runs = 0;
+    let inside = false;
+    for (let x = g.x0; x <= g.x1; x++) {
+      const ink = ids.has(lab[y * W + x]!);
+      if (ink && !inside) runs++;
+      inside = ink;
+    }
+    counts.push(Math.min(4, runs));
+  }
+  counts.sort((a, b) => b - a);
+  return counts[Math.min(1, counts.length - 1)] ?? 0;
+}
+
+/** Finds the dominant text line of digit glyphs and returns them left to right with their features. */
+export function segmentDigits(m: InkMask): { glyph: Glyph; f: Float32Array }[] {
+  const { comps, lab } = labelComponents(m);
+  const { W, H } = m;
+  const heightOf = (c: { y0: number; y1: number }) => c.y1 - c.y0 + 1;
+  const widthOf = (c: { x0: number; x1: number }) => c.x1 - c.x0 + 1;
+  // Ignore specks and anything spanning most of the crop (frame edges, background blobs).
+  // Components cut by the crop's left/right edge belong to neighbouring print (frames, other fields).
+  const sized = comps.filter((c) => c.area >= 6 && heightOf(c) < H * 0.95 && widthOf(c) < W * 0.5 && c.x0 > 1 && c.x1 < W - 2);
+  if (!sized.length) return [];
+  const hs = sized.filter((c) => c.area > 20).map(heightOf).sort((a, b) => a - b);
+  if (!hs.length) return [];
+  // The tallest-ish glyphs (١ ٢ ٣ ...) set the line height; the 80th percentile resists a few tall blobs.
+  let big = hs[Math.floor(hs.length * 0.8)]!;
+  // Vote for the line centre among glyph-sized components: the row band holding the most of them wins.
+  const tall = sized.filter((c) => heightOf(c) > big * 0.5 && heightOf(c) <= big * 1.3 && widthOf(c) < big * 2);
+  if (!tall.length) return [];
+  let mid = H / 2;
+  let bestCount = -1;
+  for (const c of tall) {
+    const cm = (c.y0 + c.y1) / 2;
+    const count = tall.filter((d) => Math.abs((d.y0 + d.y1) / 2 - cm) < big * 0.35).length;
+    if (count > bestCount) {
+      bestCount = count;
+      mid = cm;
+    }
+  }
+  const inLine = tall.filter((c) => Math.abs((c.y0 + c.y1) / 2 - mid) < big * 0.35);
+  const lineHs = inLine.map(heightOf).sort((a, b) => a - b);
+  big = lineHs[Math.floor(lineHs.length * 0.75)] ?? big;
+  const medMid = inLine.map((c) => (c.y0 + c.y1) / 2).sort((a, b) => a - b)[inLine.length >> 1] ?? mid;
+  const keep = sized.filter((c) => {
+    const h = heightOf(c);
+    const w = widthOf(c);
+    const cm = (c.y0 + c.y1) / 2;
+    if (h > big * 1.5 || w > big * 1.6) return false;
+    if (c.y1 < medMid - big * 0.75 || c.y0 > medMid + big * 0.75) return false;
+    // Small marks must be real dots (٠ is a small diamond at mid height), not guilloche specks.
+    if (h < big * 0.45) return Math.max(h, w) >= big * 0.14 && Math.abs(cm - medMid) < big * 0.4 && c.area >= (big * 0.12) ** 2;
+    return true;
+  });
+  keep.sort((a, b) => a.x0 - b.x0);
+  // Merge parts that overlap horizontally (a glyph broken by binarisation).
+  const glyphs: Glyph[] = [];
+  for (const c of keep) {
+    const last = glyphs[glyphs.length - 1];
+    if (last) {
+      const overlap = Math.min(last.x1, c.x1) - Math.max(last.x0, c.x0);
+      if (overlap > 0.5 * Math.min(last.x1 - last.x0 + 1, widthOf(c))) {
+        last.parts.push(c);
+        last.x0 = Math.min(last.x0, c.x0);
+        last.x1 = Math.max(last.x1, c.x1);
+        last.y0 = Math.min(last.y0, c.y0);
+        last.y1 = Math.max(last.y1, c.y1);
+        continue;
+      }
+    }
+    glyphs.push({ parts: [c], x0: c.x0, y0: c.y0, x1: c.x1, y1: c.y1 });
+  }
+  const run = largestRun(glyphs, big);
+  return run.map((g) => ({ glyph: g, f: glyphFeature(g, lab, W, big, medMid) }));
+}
+
+/**
+ * Printed numbers are evenly pitched; a neighbouring field or a background mark sits after a much wider gap.
+ * Split at gaps over 2.5 line heights and keep the run with the most glyphs.
+ */
+function largestRun(glyphs: Glyph[], lineH: number): Glyph[] {
+  const runs: Glyph[][] = [];
+  for (const g of glyphs) {
+    const cur = runs[runs.length - 1];
+    const prev = cur?.[cur.length - 1];
+    if (cur && prev && g.x0 - prev.x1 < lineH * 2.5) cur.push(g);
+    else runs.push([g]);
+  }
+  return runs.reduce<Glyph[]>((best, r) => (r.length > best.length ? r : best), []);
+}
+
+function sqDist(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = a[i]! - b[i]!;
+    s += d * d;
+  }
+  return s;
+}
+
+/** Per-class nearest-template distance turned into a soft distribution (temperature set on rendered glyphs). */
+export function classifyGlyph(f: Float32Array, templates: DigitTemplate[]): DigitAlternative[] {
+  const best = new Map<DigitLabel, number>();
+  for (const t of templates) {
+    const d = sqDist(f, t.f);
+    const cur = best.get(t.label);
+    if (cur === undefined || d < cur) best.set(t.label, d);
+  }
+  const entries = [...best.entries()].sort((a, b) => a[1] - b[1]);
+  const d0 = entries[0]?.[1] ?? 0;
+  const T = 1 + 0.1 * d0;
+  const ws = entries.map(([label, d]) => ({ label, w: Math.exp(-(d - d0) / T) }));
+  const z = ws.reduce((s, e) => s + e.w, 0);
+  return ws.map((e) => ({ label: e.label, p: e.w / z }));
+}
+
+export async function readDigitLine(img: RawImage, templates: DigitTemplate[]): Promise<DigitLine> {
+  // Digits need ~40 px of height to segment cleanly: estimate at 2× then re-binarise at the right scale.
+  let scale = 2;
+  let segs = segmentDigits(await binarizeForDigits(img, scale));
+  const hs = segs.map((s) => s.glyph.y1 - s.glyph.y0 + 1).sort((a, b) => a - b);
+  const typical = hs.length ? hs[Math.floor(hs.length * 0.75)]! : 0;
+  if (typical && typical < 40) {
+    scale = Math.min(8, Math.ceil((scale * 48) / typical));
+    segs = segmentDigits(await binarizeForDigits(img, scale));
+  }
+  const glyphs: ReadGlyph[] = segs.map(({ glyph, f }) => ({
+    alternatives: classifyGlyph(f, templates),
+    box: [glyph.x0 / scale, glyph.y0 / scale, (glyph.x1 - glyph.x0 + 1) / scale, (glyph.y1 - glyph.y0 + 1) / scale],
+  }));
+  const text = glyphs.map((g) => g.alternatives[0]?.label ?? '').join('');
+  const minConfidence = glyphs.length ? Math.min(...glyphs.map((g) => g.alternatives[0]?.p ?? 0)) : 0;
+  return { glyphs, text, minConfidence, glyphHeight: typical / 2 };
+}
+
+/**
+ * Template features of a rendered glyph strip "١X١" (or "HXH" for Latin): the middle glyph is X, the outer
+ * glyphs give the line context (height, baseline) the reader measures on real lines.
+ */
+export async function templatesFromStrip(img: RawImage, label: DigitLabel, font: string, outerLabel?: DigitLabel): Promise<DigitTemplate[]> {
+  const segs = segmentDigits(await binarizeForDigits(img, 1));
+  if (segs.length !== 3) return [];
+  const out: DigitTemplate[] = [{ label, font, f: segs[1]!.f }];
+  if (label === outerLabel) out.push({ label, font, f: segs[0]!.f });
+  return out;
+}
+
+// Stored as one hex digit (0–f) per occupancy cell plus the three shape cues, to keep the JSON small.
+interface StoredTemplate {
+  label: DigitLabel;
+  font: string;
+  grid: string;
+  cues: number[];
+}
+
+export function serializeTemplates(ts: DigitTemplate[]): string {
+  const stored: StoredTemplate[] = ts.map((t) => ({
+    label: t.label,
+    font: t.font,
+    grid: Array.from(t.f.subarray(0, S * S), (v) => Math.round(v * 15).toString(16)).join(''),
+    cues: Array.from(t.f.subarray(S * S), (v) => +v.toFixed(3)),
+  }));
+  return JSON.stringify({ version: 1, size: S, templates: stored });
+}
+
+export function deserializeTemplates(json: string): DigitTemplate[] {
+  const parsed = JSON.parse(json) as { templates: StoredTemplate[] };
+  return parsed.templates.map((t) => {
+    const f = new Float32Array(FEATURE_LEN);
+    for (let i = 0; i < S * S; i++) f[i] = parseInt(t.grid[i]!, 16) / 15;
+    f.set(t.cues, S * S);
+    return { label: t.label, font: t.font, f };
+  });
+}
+
+export const DIGIT_TEMPLATES_PATH = fileURLToPath(new URL('./digit-templates.json', import.meta.url));
+export const LATIN_TEMPLATES_PATH = fileURLToPath(new URL('./latin-templates.json', import.meta.url));
+
+const cache = new Map<string, DigitTemplate[]>();
+function loadTemplates(file: string): DigitTemplate[] {
+  let t = cache.get(file);
+  if (!t) {
+    t = deserializeTemplates(fs.readFileSync(file, 'utf8'));
+    cache.set(file, t);
+  }
+  return t;
+}
+/** Eastern-Arabic digits and '/'. */
+export function loadDigitTemplates(): DigitTemplate[] {
+  return loadTemplates(DIGIT_TEMPLATES_PATH);
+}
+/** Latin capitals and ASCII digits of the serial number. */
+export function loadLatinTemplates(): DigitTemplate[] {
+  return loadTemplates(LATIN_TEMPLATES_PATH);
+}

@@ -1,0 +1,185 @@
+/**
+ * Document presentation-attack and capture-quality signals, all from the photo itself:
+ *  - colour: a genuine card is printed in colour (orange pyramids, blue/green guilloche); a photocopy is grey.
+ *  - moiré / pixel grid: a photo of a screen (and the halftone of a printed copy) adds strong isolated peaks
+ *    to the high-frequency spectrum of the card area, measured at the photo's own resolution.
+ *  - glare: large saturated-white areas (screens and glossy prints reflect).
+ *  - sharpness (variance of the Laplacian) and the card's size in pixels drive the 5006 quality verdict.
+ * Thresholds are calibrated on DOC-A's synthetic attack renderings and the real cards; rates are in the eval.
+ */
+import type { OpenCV } from './cv.js';
+import type { Quad } from './detect.js';
+import { crop, toGrey, type RawImage } from './image.js';
+
+export interface SpoofResult {
+  fake: boolean;
+  reasons: string[];
+  scores: Record<string, number>;
+}
+
+export interface QualityResult {
+  ok: boolean;
+  reasons: string[];
+  /** Variance of the Laplacian on the canonical card (higher = sharper). */
+  sharpness: number;
+  /** The card's short side in photo pixels. */
+  cardShortSidePx: number;
+  /** Share of blown-out pixels on the card. */
+  glare: number;
+}
+
+/** Lowest spatial frequency (fraction of Nyquist) searched for grid peaks: above the card's own guilloche. */
+const MOIRE_MIN_FREQ = 0.5;
+
+export const SPOOF_THRESHOLDS = {
+  /** Mean chroma (max−min of RGB) below this: a greyscale copy. */
+  minChroma: 9,
+  /** Spectral peak ratio above this: a screen's pixel grid / moiré or a halftone print. */
+  maxMoire: 9,
+  /** Share of blown-out pixels above this: glare typical of screens and glossy prints. */
+  maxGlare: 0.08,
+};
+
+export const QUALITY_THRESHOLDS = {
+  /** Below this the text cannot be read (5006). */
+  minSharpness: 8,
+  /** Card short side in photo pixels (5006 below). */
+  minShortSidePx: 180,
+};
+
+export function meanChroma(card: RawImage): number {
+  const { data } = card;
+  let s = 0;
+  let n = 0;
+  // Every 3rd pixel is plenty for a mean.
+  for (let i = 0; i + 2 < data.length; i += 9) {
+    const r = data[i]!;
+    const g = data[i + 1]!;
+    const b = data[i + 2]!;
+    s += Math.max(r, g, b) - Math.min(r, g, b);
+    n++;
+  }
+  return n ? s / n : 0;
+}
+
+export function glareFraction(card: RawImage): number {
+  const { data } = card;
+  let bright = 0;
+  let n = 0;
+  for (let i = 0; i + 2 < data.length; i += 6) {
+    if (data[i]! > 245 && data[i + 1]! > 245 && data[i + 2]! > 245) bright++;
+    n++;
+  }
+  return n ? bright / n : 0;
+}
+
+export function laplacianVariance(cv: OpenCV, grey: RawImage): number {
+  const m = cv.matFromArray(grey.height, grey.width, cv.CV_8UC1, grey.data);
+  const lap = new cv.Mat();
+  cv.Laplacian(m, lap, cv.CV_64F);
+  const mean = new cv.Mat();
+  const std = new cv.Mat();
+  cv.meanStdDev(lap, mean, std);
+  const v = (std.data64F[0] as number) ** 2;
+  for (const x of [m, lap, mean, std]) x.delete();
+  return v;
+}
+
+/**
+ * Strongest isolated very-high-frequency peak over the median of its ring, on patches of the photo itself
+ * (no resampling, which would smear a pixel grid) taken inside the card. Print, guilloche and blur give a
+ * smooth spectrum up there; a screen's pixel grid or a halftone gives spikes near the photo's Nyquist limit.
+ */
+export function moireScore(cv: OpenCV, photo: RawImage, quad: Quad): number {
+  const N = 128;
+  const grey = toGrey(photo);
+  // Points inside the card (fractions of its width/height), mapped bilinearly through the quad.
+  const spots = [
+    [0.55, 0.15],
+    [0.5, 0.45],
+    [0.7, 0.5],
+    [0.35, 0.75],
+  ];
+  let best = 0;
+  for (const [u, v] of spots) {
+    const top = { x: quad[0].x + (quad[1].x - quad[0].x) * u!, y: quad[0].y + (quad[1].y - quad[0].y) * u! };
+    const bottom = { x: quad[3].x + (quad[2].x - quad[3].x) * u!, y: quad[3].y + (quad[2].y - quad[3].y) * u! };
+    const cx = top.x + (bottom.x - top.x) * v!;
+    const cy = top.y + (bottom.y - top.y) * v!;
+    const left = Math.round(cx - N / 2);
+    const topPx = Math.round(cy - N / 2);
+    if (left < 0 || topPx < 0 || left + N > grey.width || topPx + N > grey.height) continue;
+    best = Math.max(best, spectralPeakRatio(cv, crop(grey, { left, top: topPx, width: N, height: N }), N));
+  }
+  return best;
+}
+
+function spectralPeakRatio(cv: OpenCV, patch: RawImage, N: number): number {
+  const src = cv.matFromArray(N, N, cv.CV_8UC1, patch.data);
+  const f = new cv.Mat();
+  src.convertTo(f, cv.CV_32F);
+  // Remove the mean and taper the borders so the patch edges do not paint a cross into the spectrum.
+  const data = f.data32F as Float32Array;
+  let mean = 0;
+  for (let i = 0; i < data.length; i++) mean += data[i]!;
+  mean /= data.length;
+  for (let y = 0; y < N; y++) {
+    const wy = 0.5 - 0.5 * Math.cos((2 * Math.PI * y) / (N - 1));
+    for (let x = 0; x < N; x++) {
+      const wx = 0.5 - 0.5 * Math.cos((2 * Math.PI * x) / (N - 1));
+      data[y * N + x] = (data[y * N + x]! - mean) * wx * wy;
+    }
+  }
+  const planes = new cv.MatVector();
+  const zeros = cv.Mat.zeros(N, N, cv.CV_32F);
+  planes.push_back(f);
+  planes.push_back(zeros);
+  const complex = new cv.Mat();
+  cv.merge(planes, complex);
+  cv.dft(complex, complex);
+  const out = new cv.MatVector();
+  cv.split(complex, out);
+  const re = out.get(0);
+  const im = out.get(1);
+  const R = re.data32F as Float32Array;
+  const I = im.data32F as Float32Array;
+  const ring: number[] = [];
+  let peak = 0;
+  for (let y = 0; y < N; y++) {
+    for (let x = 0; x < N / 2 + 1; x++) {
+      const fy = y <= N / 2 ? y : y - N;
+      const r = Math.hypot(x, fy) / (N / 2);
+      if (r < MOIRE_MIN_FREQ || r > 1) continue;
+      // JPEG's 8×8 blocks put peaks on multiples of N/8 in either axis: not evidence of anything.
+      const bx = x % (N / 8);
+      const by = ((fy % (N / 8)) + N / 8) % (N / 8);
+      if (bx <= 1 || bx >= N / 8 - 1 || by <= 1 || by >= N / 8 - 1) continue;
+      const mag = Math.hypot(R[y * N + x]!, I[y * N + x]!);
+      ring.push(mag);
+      if (mag > peak) peak = mag;
+    }
+  }
+  for (const m of [src, f, zeros, complex, re, im]) m.delete();
+  planes.delete();
+  out.delete();
+  ring.sort((a, b) => a - b);
+  const median = ring[ring.length >> 1] ?? 0;
+  return median > 0 ? peak / median : 0;
+}
+
+export function judgeSpoof(scores: { chroma: number; moire: number; glare: number }): SpoofResult {
+  const reasons: string[] = [];
+  if (scores.chroma < SPOOF_THRESHOLDS.minChroma) reasons.push('greyscale_copy');
+  if (scores.moire > SPOOF_THRESHOLDS.maxMoire) reasons.push('screen_or_print_pattern');
+  if (scores.glare > SPOOF_THRESHOLDS.maxGlare) reasons.push('glare');
+  // Glare alone is a capture problem, not evidence of an attack.
+  const fake = reasons.some((r) => r !== 'glare');
+  return { fake, reasons, scores: { chroma: +scores.chroma.toFixed(2), moire: +scores.moire.toFixed(2), glare: +scores.glare.toFixed(4) } };
+}
+
+export function judgeQuality(sharpness: number, cardShortSidePx: number, glare: number): QualityResult {
+  const reasons: string[] = [];
+  if (sharpness < QUALITY_THRESHOLDS.minSharpness) reasons.push('blurred');
+  if (cardShortSidePx < QUALITY_THRESHOLDS.minShortSidePx) reasons.push('too_small');
+  return { ok: reasons.length === 0, reasons, sharpness: +sharpness.toFixed(1), cardShortSidePx: Math.round(cardShortSidePx), glare: +glare.toFixed(4) };
+}

@@ -1,0 +1,31 @@
+/**
+ * Synthetic captures for the verification tests: a card rendered by the project's generator with the portrait
+ * of the face fixtures' person, photographed (degraded) like a phone capture. Nothing comes from shared/data.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomCardSpec, renderCard, degrade, Rng } from '../../src/document/synth/index.js';
+
+export const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
+export const fixture = (rel: string) => fs.readFileSync(path.join(FIXTURES, rel));
+export const b64 = (b: Buffer) => b.toString('base64');
+
+/** Today's date for the generator, so synthetic cards are valid (not expired) whenever the suite runs. */
+export const TODAY = new Date().toISOString().slice(0, 10);
+
+export interface CapturedCard {
+  front: Buffer;
+  back: Buffer;
+  labels: Awaited<ReturnType<typeof renderCard>>['labels'];
+}
+
+export async function capturedCard(seed: number, portrait?: Buffer): Promise<CapturedCard> {
+  const spec = randomCardSpec(seed, { expiredRate: 0, today: TODAY });
+  if (portrait) spec.portrait = portrait;
+  const card = await renderCard(spec, { today: TODAY });
+  const rng = new Rng(seed * 7 + 1);
+  const front = await degrade(card.front, rng, { level: 'clean', rightAngle: 0, angle: 2, perspective: 0.02 });
+  const back = await degrade(card.back, rng, { level: 'clean', rightAngle: 0, angle: -2, perspective: 0.02 });
+  return { front: front.image, back: back.image, labels: card.labels };
+}
