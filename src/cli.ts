@@ -241,4 +241,41 @@ admin.command('create').description('create an admin user of a tenant, or a host
     ].join('\n'));
   }));
 
+// Engine tools: the same engines as the server, on image files. Exit code 0 = pass, 1 = negative result, 2 = error.
+const exitWith = (code: number) => { process.exitCode = code; };
+
+program.command('scan-id').description('read an Egyptian national ID photo: prints the same data and services as the API')
+  .argument('<image>', 'JPEG or PNG photo of the front or back')
+  .option('--side <side>', 'front or back (default: detected)')
+  .option('--json', 'print JSON')
+  .option('--debug-image <out.png>', 'write the rectified card with the field boxes drawn')
+  .action(async (image: string, o: { side?: 'front' | 'back'; json?: boolean; debugImage?: string }) => {
+    if (o.side && o.side !== 'front' && o.side !== 'back') throw new CliError('--side must be front or back');
+    const { scanIdCommand } = await import('./document/cli.js');
+    exitWith(await scanIdCommand(image, o));
+  });
+
+program.command('face-check').description('faces, quality and attack score of one image')
+  .argument('<image>').option('--json', 'print JSON')
+  .action(async (image: string, o: { json?: boolean }) => {
+    const { faceCheckCommand } = await import('./face/cli.js');
+    exitWith(await faceCheckCommand(image, o));
+  });
+
+program.command('face-match').description('compare two faces (either image may be a whole ID card photo: the portrait is found)')
+  .argument('<imageA>').argument('<imageB>').option('--json', 'print JSON')
+  .action(async (a: string, b: string, o: { json?: boolean }) => {
+    const { faceMatchCommand } = await import('./face/cli.js');
+    exitWith(await faceMatchCommand(a, b, o));
+  });
+
+program.command('liveness').description('three-frame liveness, optionally matched against an ID card photo')
+  .argument('<f1>').argument('<f2>').argument('<f3>')
+  .option('--id <card-photo>', 'ID card photo (or portrait) to match the best frame against')
+  .option('--json', 'print JSON')
+  .action(async (f1: string, f2: string, f3: string, o: { id?: string; json?: boolean }) => {
+    const { livenessCommand } = await import('./face/cli.js');
+    exitWith(await livenessCommand([f1, f2, f3], o));
+  });
+
 await program.parseAsync(process.argv);

@@ -241,8 +241,13 @@ function coverage(g: LineGroup, p: Point, q: Point): number {
  * what defeats blob outlines: a card lying on or touching a sheet of paper of the same brightness.
  */
 function lineQuad(cv: OpenCV, grey: OpenCV, imgArea: number): { quad: Quad; score: number } | null {
+  // Soft (blurred, low-contrast) photos only give edges at lower thresholds.
+  return lineQuadAt(cv, grey, imgArea, 40, 120) ?? lineQuadAt(cv, grey, imgArea, 15, 45);
+}
+
+function lineQuadAt(cv: OpenCV, grey: OpenCV, imgArea: number, lo: number, hi: number): { quad: Quad; score: number } | null {
   const edges = new cv.Mat();
-  cv.Canny(grey, edges, 40, 120);
+  cv.Canny(grey, edges, lo, hi);
   const lines = new cv.Mat();
   const minDim = Math.min(grey.cols, grey.rows);
   cv.HoughLinesP(edges, lines, 1, Math.PI / 180, 30, minDim * 0.08, 6);

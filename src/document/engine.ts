@@ -24,7 +24,7 @@ import { BACK_BOXES, CANONICAL_H, CANONICAL_W, FRONT_BOXES, type Box, type Pixel
 import { GOVERNORATES } from './nid.js';
 import { loadDigitTemplates, loadLatinTemplates } from './ocr/digits.js';
 import { TextReader } from './ocr/text.js';
-import { glareFraction, judgeQuality, judgeSpoof, laplacianVariance, meanChroma, moireScore, type QualityResult, type SpoofResult } from './spoof.js';
+import { glareFraction, judgeQuality, judgeSpoof, laplacianVariance, meanChroma, recaptureScores, type QualityResult, type SpoofResult } from './spoof.js';
 import { governorateEnglish, transliterateAddress, transliterateName } from './transliterate.js';
 
 export type Side = 'front' | 'back';
@@ -76,8 +76,9 @@ export class DocumentEngine {
     private readonly text: TextReader,
   ) {}
 
+  /** `textWorkers`: tesseract workers (default 2, one per core of the reference machine; ~120 MB each). */
   static async create(opts: { textWorkers?: number } = {}): Promise<DocumentEngine> {
-    const [cv, text] = await Promise.all([loadOpenCV(), TextReader.create(opts.textWorkers ?? 1)]);
+    const [cv, text] = await Promise.all([loadOpenCV(), TextReader.create(opts.textWorkers ?? 2)]);
     loadDigitTemplates();
     loadLatinTemplates();
     return new DocumentEngine(cv, text);
@@ -156,7 +157,7 @@ export class DocumentEngine {
     timings.read = performance.now() - t;
 
     t = performance.now();
-    const spoof = judgeSpoof({ chroma: meanChroma(card), moire: moireScore(this.cv, photo, found.quad), glare: quality.glare });
+    const spoof = judgeSpoof({ chroma: meanChroma(card), ...recaptureScores(this.cv, photo, found.quad), glare: quality.glare });
     timings.spoof = performance.now() - t;
 
     t = performance.now();
@@ -218,8 +219,8 @@ export class DocumentEngine {
     if (!govern) findings.push(finding('govern', null, 3003, 'governorate not recognised'));
 
     const fields: Record<string, FieldValue> = {
-      first_name: textField(first!),
-      last_names: textField(last!),
+      first_name: nameField(first!),
+      last_names: nameField(last!),
       address_1: { value: address1 || null, confidence: addr1Line!.confidence },
       address_2: { value: address2 || null, confidence: addr2Line!.confidence },
       idNumber: { value: id.idNumber ?? (id.line.text || null), confidence: id.idNumber ? id.confidence : 0 },
@@ -326,6 +327,14 @@ export class DocumentEngine {
 
 function textField(line: { text: string; confidence: number }): FieldValue {
   return { value: line.text || null, confidence: line.text ? line.confidence : 0 };
+}
+
+/** Names are printed in Arabic letters only: digits, Latin and punctuation in the OCR output are noise. */
+function nameField(line: { text: string; confidence: number }): FieldValue {
+  const text = line.text.replace(/[^\u0621-\u064A\s]/g, ' ').replace(/\s+/g, ' ').trim();
+  const dropped = line.text.replace(/\s/g, '').length - text.replace(/\s/g, '').length;
+  // Noise in a name line means the read was shaky: lower the confidence so it is reported.
+  return { value: text || null, confidence: text ? line.confidence * (dropped ? 0.7 : 1) : 0 };
 }
 
 /**

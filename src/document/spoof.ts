@@ -33,9 +33,11 @@ const MOIRE_MIN_FREQ = 0.5;
 
 export const SPOOF_THRESHOLDS = {
   /** Mean chroma (max−min of RGB) below this: a greyscale copy. */
-  minChroma: 9,
+  minChroma: 5,
   /** Spectral peak ratio above this: a screen's pixel grid / moiré or a halftone print. */
-  maxMoire: 9,
+  maxMoire: 90,
+  /** Pixel-scale colour fringing above this: a screen's sub-pixels. */
+  maxColourHf: 0.5,
   /** Share of blown-out pixels above this: glare typical of screens and glossy prints. */
   maxGlare: 0.08,
 };
@@ -90,9 +92,10 @@ export function laplacianVariance(cv: OpenCV, grey: RawImage): number {
  * (no resampling, which would smear a pixel grid) taken inside the card. Print, guilloche and blur give a
  * smooth spectrum up there; a screen's pixel grid or a halftone gives spikes near the photo's Nyquist limit.
  */
-export function moireScore(cv: OpenCV, photo: RawImage, quad: Quad): number {
+export function recaptureScores(cv: OpenCV, photo: RawImage, quad: Quad): { moire: number; colourHf: number } {
   const N = 128;
   const grey = toGrey(photo);
+  let colourHf = 0;
   // Points inside the card (fractions of its width/height), mapped bilinearly through the quad.
   const spots = [
     [0.55, 0.15],
@@ -109,9 +112,36 @@ export function moireScore(cv: OpenCV, photo: RawImage, quad: Quad): number {
     const left = Math.round(cx - N / 2);
     const topPx = Math.round(cy - N / 2);
     if (left < 0 || topPx < 0 || left + N > grey.width || topPx + N > grey.height) continue;
-    best = Math.max(best, spectralPeakRatio(cv, crop(grey, { left, top: topPx, width: N, height: N }), N));
+    const box = { left, top: topPx, width: N, height: N };
+    best = Math.max(best, spectralPeakRatio(cv, crop(grey, box), N));
+    colourHf = Math.max(colourHf, colourHighFrequency(crop(photo, box)));
   }
-  return best;
+  return { moire: best, colourHf };
+}
+
+/**
+ * Colour fringing at pixel scale: the high-pass detail of R and B relative to G. Print and a real card's
+ * edges move all channels together; a screen's RGB sub-pixels imaged by a camera do not.
+ */
+export function colourHighFrequency(rgb: RawImage): number {
+  const { data, width: W, height: H } = rgb;
+  let num = 0;
+  let den = 0;
+  const hp = (x: number, y: number, c: number) => {
+    let s = 0;
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) s += data[((y + dy) * W + x + dx) * 3 + c]!;
+    return data[(y * W + x) * 3 + c]! - s / 9;
+  };
+  for (let y = 1; y < H - 1; y++) {
+    for (let x = 1; x < W - 1; x++) {
+      const r = hp(x, y, 0);
+      const g = hp(x, y, 1);
+      const b = hp(x, y, 2);
+      num += Math.abs(r - g) + Math.abs(b - g);
+      den += Math.abs(r) + Math.abs(g) + Math.abs(b);
+    }
+  }
+  return den ? num / den : 0;
 }
 
 function spectralPeakRatio(cv: OpenCV, patch: RawImage, N: number): number {
@@ -167,14 +197,19 @@ function spectralPeakRatio(cv: OpenCV, patch: RawImage, N: number): number {
   return median > 0 ? peak / median : 0;
 }
 
-export function judgeSpoof(scores: { chroma: number; moire: number; glare: number }): SpoofResult {
+export function judgeSpoof(scores: { chroma: number; moire: number; colourHf: number; glare: number }): SpoofResult {
   const reasons: string[] = [];
   if (scores.chroma < SPOOF_THRESHOLDS.minChroma) reasons.push('greyscale_copy');
   if (scores.moire > SPOOF_THRESHOLDS.maxMoire) reasons.push('screen_or_print_pattern');
+  if (scores.colourHf > SPOOF_THRESHOLDS.maxColourHf) reasons.push('screen_subpixels');
   if (scores.glare > SPOOF_THRESHOLDS.maxGlare) reasons.push('glare');
   // Glare alone is a capture problem, not evidence of an attack.
   const fake = reasons.some((r) => r !== 'glare');
-  return { fake, reasons, scores: { chroma: +scores.chroma.toFixed(2), moire: +scores.moire.toFixed(2), glare: +scores.glare.toFixed(4) } };
+  return {
+    fake,
+    reasons,
+    scores: { chroma: +scores.chroma.toFixed(2), moire: +scores.moire.toFixed(2), colourHf: +scores.colourHf.toFixed(3), glare: +scores.glare.toFixed(4) },
+  };
 }
 
 export function judgeQuality(sharpness: number, cardShortSidePx: number, glare: number): QualityResult {

@@ -33,43 +33,38 @@ export interface ModelSpec {
 }
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const DEFAULT_MODEL_DIR = join(ROOT, 'models', 'faceplugin');
-const ORIGIN = 'npm faceplugin-face-recognition-js@0.0.1 package/model/';
 
-const DEFAULTS: Record<ModelRole, Omit<ModelSpec, 'path' | 'role'> & { file: string }> = {
+/** Pinned default files, shared with scripts/fetch-models.mjs. */
+const PINNED = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'default-models.json'), 'utf8')) as {
+  package: string;
+  dir: string;
+  files: Record<ModelRole, { file: string; sha256: string }>;
+};
+export const DEFAULT_MODEL_DIR = join(ROOT, 'models', PINNED.dir);
+const ORIGIN = `npm ${PINNED.package} package/model/`;
+
+const DEFAULTS: Record<ModelRole, Pick<ModelSpec, 'input' | 'origin'>> = {
   detector: {
-    file: 'fr_detect.onnx',
-    sha256: '6c0256ccd3164f844736a401faf936ec2930764a87ae39442180887d0c5c8854',
     input: { shape: [1, 3, 240, 320], channels: 'rgb', mean: [127, 127, 127], std: [128, 128, 128], crop: 'whole image stretched to 320x240; outputs scores[1,N,2] and decoded boxes[1,N,4] (x1y1x2y2, 0..1)' },
     origin: ORIGIN + 'fr_detect.onnx (Ultra-Light-Fast-Generic-Face-Detector RFB-320)',
   },
   landmarks: {
-    file: 'fr_landmark.onnx',
-    sha256: 'f10b0ba1d2a8a099adefede1ebf3733e44fe370715e7303dbeb7f59c02142258',
     input: { shape: [1, 1, 64, 64], channels: 'grey', mean: [0], std: [256], crop: 'detector box; outputs 68 (x,y) in box units' },
     origin: ORIGIN + 'fr_landmark.onnx',
   },
   embedding: {
-    file: 'fr_feature.onnx',
-    sha256: '87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581',
     input: { shape: [1, 3, 112, 112], channels: 'rgb', mean: [127, 127, 127], std: [128, 128, 128], crop: '5-point similarity alignment to the ArcFace 112x112 template; outputs [1,512]' },
     origin: ORIGIN + 'fr_feature.onnx',
   },
   pad: {
-    file: 'fr_liveness.onnx',
-    sha256: 'afa783b7e902fdfcf323a7240cac2a1c580c25314ea4161129dc1b0d100dc32d',
     input: { shape: [1, 3, 128, 128], channels: 'bgr', mean: [0, 0, 0], std: [1, 1, 1], crop: '2.7x box context crop; outputs [1,3] logits, softmax[0] = live' },
     origin: ORIGIN + 'fr_liveness.onnx',
   },
   eyes: {
-    file: 'fr_eye.onnx',
-    sha256: '1afcea006abc1ccac3c517022abde0aa092bed74ff3c9fe6878483ef9e6e38de',
     input: { shape: [1, 1, 24, 24], channels: 'grey', mean: [0], std: [255], crop: 'eye region; outputs [1,2]' },
     origin: ORIGIN + 'fr_eye.onnx',
   },
   pose: {
-    file: 'fr_pose.onnx',
-    sha256: '72d032ec941b7153bf8d3f2c03a4c165453cc7e63d479041ec7c6ef087e5839d',
     input: { shape: [1, 3, 224, 224], channels: 'rgb', mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375], crop: '1.5x box; outputs yaw/pitch/roll as 66-bin logits (3 deg bins, -99 offset)' },
     origin: ORIGIN + 'fr_pose.onnx (HopeNet-style)',
   },
@@ -80,13 +75,13 @@ export type ModelOverrides = Partial<Record<ModelRole, { path: string; sha256: s
 /** Resolves the model of every role: explicit overrides, then env, then the defaults. */
 export function resolveModels(overrides: ModelOverrides = {}, env: NodeJS.ProcessEnv = process.env): Record<ModelRole, ModelSpec> {
   const out = {} as Record<ModelRole, ModelSpec>;
-  const dir = env.HAWIYA_MODELS_DIR ? join(resolve(env.HAWIYA_MODELS_DIR), 'faceplugin') : DEFAULT_MODEL_DIR;
+  const dir = env.HAWIYA_MODELS_DIR ? join(resolve(env.HAWIYA_MODELS_DIR), PINNED.dir) : DEFAULT_MODEL_DIR;
   for (const role of MODEL_ROLES) {
     const d = DEFAULTS[role];
     const key = `HAWIYA_FACE_MODEL_${role.toUpperCase()}`;
     const o = overrides[role];
-    let path = join(dir, d.file);
-    let sha256 = d.sha256;
+    let path = join(dir, PINNED.files[role].file);
+    let sha256 = PINNED.files[role].sha256;
     let origin = d.origin;
     if (o) {
       ({ path, sha256 } = o);

@@ -1,0 +1,298 @@
+/**
+ * Document engine evaluation (not a timed test).
+ *
+ *   npm run eval:document -- --data <synthetic dir> [--real <dir>] [--limit N] [--baseline-limit N]
+ *   npm run eval:document -- --generate 500 --data /tmp/synth     # renders the set first (scripts/gen-synth.ts)
+ *
+ * (a) synthetic: a set written by scripts/gen-synth.ts (labels.json with `items`, attacks included);
+ * (b) real: shared/data/egypt-id (labels from MANIFEST.json; redacted / unreadable fields skipped), when present.
+ * Side by side, a baseline: plain tesseract.js `ara` on the whole photo (PSM 3), then a regex for the 14
+ * digits, which is what most public Egyptian-ID OCR projects do; its text fields are scored generously
+ * (the best-matching OCR line).
+ * Prints aggregates only (no field values: the real cards are personal data) and writes
+ * bench/results/document.md.
+ */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createWorker } from 'tesseract.js';
+import { cer, compareKey, toAsciiDigits } from '../src/document/arabic.js';
+import { DocumentEngine, type ScanResult } from '../src/document/engine.js';
+import { VlensError } from '../src/server/errors.js';
+
+type Side = 'front' | 'back';
+interface Case {
+  set: 'synthetic' | 'real';
+  file: string;
+  side: Side;
+  attack: string | null;
+  /** Expected values by spec field name; absent = not scored. */
+  labels: Record<string, string>;
+}
+
+const args = parseArgs(process.argv.slice(2));
+const ROOT = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
+const NOW = new Date(String(args.now ?? '2025-11-26'));
+const REAL_DIR = String(args.real ?? path.resolve(ROOT, '../shared/data/egypt-id'));
+const dump = args.dump ? String(args.dump) : null;
+if (dump) fs.writeFileSync(dump, '');
+
+function parseArgs(argv: string[]): Record<string, string | boolean> {
+  const out: Record<string, string | boolean> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) continue;
+    const next = argv[i + 1];
+    if (next !== undefined && !next.startsWith('--')) {
+      out[a.slice(2)] = next;
+      i++;
+    } else out[a.slice(2)] = true;
+  }
+  return out;
+}
+
+function syntheticCases(dir: string): Case[] {
+  const doc = JSON.parse(fs.readFileSync(path.join(dir, 'labels.json'), 'utf8')) as {
+    items: { file: string; side: Side; attack: string | null; labels: Record<string, string | null> }[];
+  };
+  return doc.items.map((it) => ({
+    set: 'synthetic' as const,
+    file: path.join(dir, it.file),
+    side: it.side,
+    attack: it.attack ?? null,
+    labels: Object.fromEntries(
+      Object.entries(it.labels)
+        .filter(([k]) => !k.endsWith('_english'))
+        .map(([k, v]) => [k, v ?? '']),
+    ),
+  }));
+}
+
+/** Real cards: MANIFEST labels mapped to spec field names. Only legible, unredacted values are scored. */
+function realCases(dir: string): Case[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'MANIFEST.json'), 'utf8')) as {
+    files: { file: string; labels?: Record<string, unknown> }[];
+  };
+  const out: Case[] = [];
+  for (const f of manifest.files) {
+    const L = f.labels ?? {};
+    const side = L.side as Side | undefined;
+    if (side !== 'front' && side !== 'back') continue;
+    const redacted = new Set(Array.isArray(L.redacted) ? (L.redacted as string[]) : []);
+    const labels: Record<string, string> = {};
+    const put = (k: string, v: unknown, source: string) => {
+      if (typeof v === 'string' && v && !redacted.has(source) && !/[?x×]/i.test(v)) labels[k] = v;
+    };
+    if (typeof L.nid === 'string' && /^\d{14}$/.test(L.nid)) put('idNumber', L.nid, 'nid');
+    if (side === 'front') {
+      put('first_name', L.first_name, 'first_name');
+      put('last_names', L.last_name, 'last_name');
+      const lines = Array.isArray(L.address_lines) ? (L.address_lines as string[]) : [];
+      put('address_1', lines[0], 'address_lines');
+      put('address_2', lines[1], 'address_lines');
+      if (typeof L.serial === 'string' && /^[A-Z]{2}\d{7}$/.test(L.serial)) put('idKey', L.serial, 'serial');
+    } else {
+      put('religion', L.religion, 'religion');
+      put('maritalStatus', L.marital_status, 'marital_status');
+      put('gender', L.gender_text, 'gender_text');
+    }
+    // Cards with nothing scorable (e.g. name-only mock renders) still count for detection/classification.
+    out.push({ set: 'real', file: path.join(dir, f.file), side, attack: null, labels });
+  }
+  return out;
+}
+
+interface Outcome {
+  c: Case;
+  result?: ScanResult;
+  error?: number;
+  ms: number;
+}
+
+class Bar {
+  private start = Date.now();
+  constructor(
+    private readonly label: string,
+    private readonly total: number,
+  ) {}
+  tick(done: number) {
+    const w = 30;
+    const k = Math.round((done / Math.max(1, this.total)) * w);
+    const el = (Date.now() - this.start) / 1000;
+    const eta = done ? (el / done) * (this.total - done) : 0;
+    process.stderr.write(`\r${this.label.padEnd(12)} [${'#'.repeat(k)}${'.'.repeat(w - k)}] ${done}/${this.total}  ${el.toFixed(0)}s elapsed, ~${eta.toFixed(0)}s left `);
+    if (done === this.total) process.stderr.write('\n');
+  }
+}
+
+let peakRss = 0;
+const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+
+async function runEngine(engine: DocumentEngine, cases: Case[], label: string): Promise<Outcome[]> {
+  const bar = new Bar(label, cases.length);
+  const out: Outcome[] = [];
+  for (const c of cases) {
+    const t = performance.now();
+    try {
+      const result = await engine.scan(fs.readFileSync(c.file), { now: NOW });
+      out.push({ c, result, ms: performance.now() - t });
+    } catch (err) {
+      if (!(err instanceof VlensError)) throw err;
+      out.push({ c, error: err.code, ms: performance.now() - t });
+    }
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    if (dump) {
+      // Correctness and confidences only (no values: the real set is personal data).
+      const o = out[out.length - 1]!;
+      const fields = Object.fromEntries(
+        Object.entries(o.c.labels).map(([k, want]) => [k, { ok: compareKey(o.result?.data[k] ?? '') === compareKey(want), conf: o.result?.fields[k]?.confidence ?? null, flagged: o.result?.findings.some((f) => f.field === k) ?? null }]),
+      );
+      fs.appendFileSync(dump, `${JSON.stringify({ set: c.set, file: path.basename(c.file), side: c.side, attack: c.attack, got: o.result?.side ?? null, error: o.error ?? null, ms: Math.round(o.ms), spoof: o.result?.spoof.scores ?? null, fake: o.result?.spoof.fake ?? null, fields })}\n`);
+    }
+    bar.tick(out.length);
+  }
+  return out;
+}
+
+/** Baseline: whole photo through tesseract `ara` (automatic layout), regex for the NID. */
+async function runBaseline(cases: Case[]): Promise<Map<string, { text: string; idNumber: string | null; ms: number }>> {
+  const require = createRequire(import.meta.url);
+  const langPath = path.join(path.dirname(require.resolve('@tesseract.js-data/ara/package.json')), '4.0.0_best_int');
+  const worker = await createWorker('ara', 1, { langPath, gzip: true, cacheMethod: 'none', errorHandler: () => undefined });
+  const bar = new Bar('baseline', cases.length);
+  const out = new Map<string, { text: string; idNumber: string | null; ms: number }>();
+  for (const c of cases) {
+    const t = performance.now();
+    const { data } = await worker.recognize(fs.readFileSync(c.file));
+    const text = data.text ?? '';
+    const digits = toAsciiDigits(text).replace(/[^\d\n]/g, '');
+    out.set(c.file, { text, idNumber: /\d{14}/.exec(digits)?.[0] ?? null, ms: performance.now() - t });
+    bar.tick(out.size);
+  }
+  await worker.terminate();
+  return out;
+}
+
+const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(1)}%` : '–');
+const quantile = (xs: number[], q: number) => {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+};
+
+function fieldTable(outcomes: Outcome[], baseline: Map<string, { text: string; idNumber: string | null }> | null): string[] {
+  const rows: string[] = ['| field | n | exact | CER | confident-wrong | baseline exact | baseline CER |', '|---|---|---|---|---|---|---|'];
+  const fields = [...new Set(outcomes.flatMap((o) => Object.keys(o.c.labels)))];
+  for (const field of fields) {
+    let n = 0;
+    let exact = 0;
+    let cerSum = 0;
+    let confWrong = 0;
+    let bN = 0;
+    let bExact = 0;
+    let bCer = 0;
+    for (const o of outcomes) {
+      const want = o.c.labels[field];
+      if (want === undefined || o.c.attack) continue;
+      n++;
+      const got = o.result?.data[field] ?? '';
+      const ok = compareKey(got ?? '') === compareKey(want);
+      if (ok) exact++;
+      cerSum += want ? Math.min(1, cer(got ?? '', want, { normalize: true })) : got ? 1 : 0;
+      const flagged = o.result?.findings.some((f) => f.field === field) ?? true;
+      if (o.result && !ok && got && !flagged) confWrong++;
+      const b = baseline?.get(o.c.file);
+      if (b) {
+        bN++;
+        if (field === 'idNumber') {
+          if (b.idNumber === want) bExact++;
+          bCer += b.idNumber ? Math.min(1, cer(b.idNumber, want)) : 1;
+        } else {
+          const lines = b.text.split('\n').map((l) => l.trim()).filter(Boolean);
+          const best = want ? Math.min(1, ...lines.map((l) => cer(l, want, { normalize: true }))) : 0;
+          if (best === 0) bExact++;
+          bCer += best;
+        }
+      }
+    }
+    if (!n) continue;
+    rows.push(`| ${field} | ${n} | ${pct(exact, n)} | ${(cerSum / n).toFixed(3)} | ${pct(confWrong, n)} | ${bN ? pct(bExact, bN) : '–'} | ${bN ? (bCer / bN).toFixed(3) : '–'} |`);
+  }
+  return rows;
+}
+
+function summary(name: string, outcomes: Outcome[], baseline: Map<string, { text: string; idNumber: string | null; ms: number }> | null): string[] {
+  const genuine = outcomes.filter((o) => !o.c.attack);
+  const lines: string[] = [`### ${name}`, ''];
+  const sideOk = genuine.filter((o) => o.result?.side === o.c.side).length;
+  const errors = new Map<number, number>();
+  for (const o of genuine) if (o.error) errors.set(o.error, (errors.get(o.error) ?? 0) + 1);
+  lines.push(`- captures: ${outcomes.length} (${genuine.length} genuine, ${outcomes.length - genuine.length} attacks)`);
+  lines.push(`- classification (side correct, genuine): ${pct(sideOk, genuine.length)}; rejected: ${[...errors].map(([c, n]) => `${c}×${n}`).join(', ') || 'none'}`);
+  const withId = genuine.filter((o) => o.c.labels.idNumber);
+  const idExact = withId.filter((o) => o.result?.data.idNumber === o.c.labels.idNumber).length;
+  const idConfWrong = withId.filter((o) => o.result?.data.idNumber && o.result.data.idNumber !== o.c.labels.idNumber && !o.result.findings.some((f) => f.field === 'idNumber')).length;
+  const idFlaggedRight = withId.filter((o) => o.result?.data.idNumber === o.c.labels.idNumber && o.result?.findings.some((f) => f.field === 'idNumber')).length;
+  lines.push(`- **ID number exact: ${pct(idExact, withId.length)}** (${idExact}/${withId.length}); confident-wrong IDs: ${idConfWrong}; correct but flagged unsure: ${idFlaggedRight}`);
+  if (baseline) {
+    const bIds = withId.filter((o) => baseline.has(o.c.file));
+    const bExact = bIds.filter((o) => baseline.get(o.c.file)!.idNumber === o.c.labels.idNumber).length;
+    lines.push(`- baseline (whole-card tesseract + regex) ID exact: ${pct(bExact, bIds.length)} (${bExact}/${bIds.length})`);
+  }
+  for (const side of ['front', 'back'] as const) {
+    const ms = genuine.filter((o) => o.c.side === side && o.result).map((o) => o.ms);
+    if (ms.length) lines.push(`- latency ${side}: p50 ${quantile(ms, 0.5).toFixed(0)} ms, p95 ${quantile(ms, 0.95).toFixed(0)} ms (n=${ms.length})`);
+  }
+  const attacks = [...new Set(outcomes.map((o) => o.c.attack).filter((a): a is string => !!a))];
+  if (attacks.length) {
+    const bona = genuine.filter((o) => o.result);
+    const bpcer = bona.filter((o) => o.result!.spoof.fake).length;
+    lines.push(`- spoof BPCER (genuine flagged fake): ${pct(bpcer, bona.length)} (${bpcer}/${bona.length})`);
+    for (const a of attacks) {
+      const att = outcomes.filter((o) => o.c.attack === a);
+      // An attack that the engine rejects outright (no card / not an ID / unreadable) is not accepted either.
+      const accepted = att.filter((o) => o.result && !o.result.spoof.fake).length;
+      lines.push(`- spoof APCER ${a}: ${pct(accepted, att.length)} (${accepted}/${att.length} accepted as genuine)`);
+    }
+  }
+  lines.push('', ...fieldTable(outcomes, baseline), '');
+  return lines;
+}
+
+async function main() {
+  const dataDir = args.data ? path.resolve(String(args.data)) : null;
+  if (args.generate && dataDir && !fs.existsSync(path.join(dataDir, 'labels.json'))) {
+    const { generateSet } = await import('../scripts/gen-synth.js');
+    await generateSet({ n: Number(args.generate), seed: 1, out: dataDir, sides: ['front', 'back'], attacks: true, attackRate: 0.15, level: 'mixed', clean: false, concurrency: 1, progress: true });
+  }
+  const limit = args.limit ? Number(args.limit) : Infinity;
+  const baselineLimit = args['baseline-limit'] ? Number(args['baseline-limit']) : 100;
+  const t0 = performance.now();
+  const engine = await DocumentEngine.create({ textWorkers: Number(args.workers ?? 1) });
+  const coldMs = performance.now() - t0;
+  const report: string[] = ['# Document engine evaluation', '', `Command: \`npm run eval:document -- ${process.argv.slice(2).join(' ')}\``, `Date: ${new Date().toISOString()}; engine start ${coldMs.toFixed(0)} ms; machine: ${process.arch}, ${(await import('node:os')).cpus().length} CPUs`, ''];
+  if (dataDir && fs.existsSync(path.join(dataDir, 'labels.json'))) {
+    const cases = syntheticCases(dataDir).slice(0, limit);
+    const outcomes = await runEngine(engine, cases, 'synthetic');
+    const base = await runBaseline(cases.filter((c) => !c.attack).slice(0, baselineLimit));
+    report.push(...summary(`Synthetic (${dataDir})`, outcomes, base));
+  }
+  if (!args['no-real'] && fs.existsSync(path.join(REAL_DIR, 'MANIFEST.json'))) {
+    const cases = realCases(REAL_DIR);
+    const outcomes = await runEngine(engine, cases, 'real');
+    const base = await runBaseline(cases);
+    report.push(...summary(`Real cards (${path.basename(REAL_DIR)}, all ${cases.length} labelled images incl. mocks/redacted)`, outcomes, base));
+  }
+  await engine.close();
+  clearInterval(rssTimer);
+  report.push(`Peak RSS of the eval process (engine + baseline worker): ${(peakRss / 1e6).toFixed(0)} MB`, '');
+  const md = report.join('\n');
+  console.log(`\n${md}`);
+  const outFile = path.join(ROOT, 'bench/results/document.md');
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  fs.writeFileSync(outFile, md);
+  console.log(`written to ${path.relative(ROOT, outFile)}`);
+}
+
+await main();
