@@ -3,7 +3,7 @@
  * (committed, so the server never needs the fonts):
  *  - src/document/ocr/digit-templates.json: Eastern-Arabic digits ٠–٩ and '/' (ID number, dates);
  *  - src/document/ocr/latin-templates.json: A–Z and 0–9 (the serial / idKey).
- * Run: npx tsx scripts/build-digit-templates.ts   (needs fonts-noto-core, fonts-hosny-amiri, fonts-kacst, fonts-arabeyes, fonts-dejavu-core)
+ * Run: npx tsx scripts/build-digit-templates.ts   (needs the fonts of .ci/apt-packages-document.txt)
  */
 import fs from 'node:fs';
 import sharp from 'sharp';
@@ -17,13 +17,16 @@ const ARABIC_FONTS = [
   'Noto Naskh Arabic Bold', 'Noto Naskh Arabic', 'Noto Sans Arabic Bold', 'Noto Sans Arabic', 'Noto Kufi Arabic Bold',
   'Amiri Bold', 'Amiri', 'DejaVu Sans Bold', 'KacstBook', 'KacstOne Bold', 'KacstNaskh', 'KacstOffice', 'AlArabiya', 'Arab',
 ];
-const LATIN_FONTS = ['DejaVu Sans Mono Bold', 'DejaVu Sans Mono', 'DejaVu Sans Bold', 'DejaVu Sans', 'Noto Sans Bold', 'Noto Sans Mono Bold', 'Liberation Mono Bold', 'DejaVu Serif Bold'];
+const LATIN_FONTS = ['DejaVu Sans Mono Bold', 'DejaVu Sans Mono', 'DejaVu Sans Bold', 'DejaVu Sans', 'Noto Sans Bold', 'DejaVu Serif Bold'];
 const SIZES = [28, 40];
+/** Gaussian blur (px) of extra template renders: phone photos of the card are soft, the glyphs fatten and merge. */
+const BLURS = [0, 1.4];
 
-async function renderStrip(font: string, size: number, text: string) {
+async function renderStrip(font: string, size: number, text: string, blur: number) {
   // sharp renders pango text as a white-on-black mask; invert to dark ink on white like a card.
-  const { data, info } = await sharp({ text: { text, font: `${font} ${size}`, dpi: 72 } })
-    .extend({ top: 12, bottom: 12, left: 12, right: 12, background: { r: 0, g: 0, b: 0 } })
+  let img = sharp({ text: { text, font: `${font} ${size}`, dpi: 72 } }).extend({ top: 12, bottom: 12, left: 12, right: 12, background: { r: 0, g: 0, b: 0 } });
+  if (blur > 0) img = sharp(await img.png().toBuffer()).blur(blur);
+  const { data, info } = await img
     .negate()
     .toColourspace('b-w')
     .raw()
@@ -36,10 +39,12 @@ async function build(fonts: string[], labels: string[], glyph: (l: string) => st
   let failed = 0;
   for (const font of fonts) {
     for (const size of SIZES) {
-      for (const label of labels) {
-        const got = await templatesFromStrip(await renderStrip(font, size, `${outer}${glyph(label)}${outer}`), label, font, outerLabel);
-        if (!got.length) failed++;
-        templates.push(...got);
+      for (const blur of BLURS) {
+        for (const label of labels) {
+          const got = await templatesFromStrip(await renderStrip(font, size, `${outer}${glyph(label)}${outer}`, blur), label, font, outerLabel);
+          if (!got.length) failed++;
+          templates.push(...got);
+        }
       }
     }
   }

@@ -72,8 +72,10 @@ export function sideCues(card: RawImage): SideCues {
 
 export type SideGuess = { side: 'front' | 'back'; flipped: boolean; margin: number };
 
-/** Barcode density above this means a back side (measured: fronts stay well under it). */
-export const BARCODE_MIN = 0.06;
+/** Busy-block share above this means a back side (measured: real fronts ≤ 0.22, real backs ≥ 0.32). */
+export const BARCODE_MIN = 0.28;
+/** Below this no back side is considered at all. */
+export const BARCODE_NONE = 0.1;
 
 /** Most likely side and orientation, best first (the engine verifies by reading, and falls back in order). */
 export function rankSides(c: SideCues): SideGuess[] {
@@ -81,7 +83,9 @@ export function rankSides(c: SideCues): SideGuess[] {
   const back: SideGuess = { side: 'back', flipped: c.barcodeFlipped > c.barcodeUpright, margin: barcode - BARCODE_MIN };
   const frontFlipped = c.portraitFlipped > c.portraitUpright;
   const front: SideGuess = { side: 'front', flipped: frontFlipped, margin: Math.abs(c.portraitUpright - c.portraitFlipped) };
-  const primary = barcode >= BARCODE_MIN ? [back, front] : [front, back];
+  // Clear barcode evidence rules the front out, and its clear absence rules the back out: a flipped back's
+  // NID line can otherwise land where a front's NID is read.
+  const primary = barcode >= BARCODE_MIN ? [back] : barcode < BARCODE_NONE ? [front] : [front, back];
   const out: SideGuess[] = [];
   for (const g of primary) {
     out.push(g);

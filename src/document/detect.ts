@@ -122,6 +122,15 @@ function contourQuads(cv: OpenCV, bin: OpenCV, imgArea: number, mode: number): {
 
 /** Finds the most card-like quadrilateral; null when nothing in the photo looks like a card. */
 export function findCard(cv: OpenCV, img: RawImage): CardCandidate | null {
+  return findCards(cv, img, 1)[0] ?? null;
+}
+
+/**
+ * Up to `max` distinct card-like outlines, best first (a sheet of paper or a phone can look as card-like as
+ * the card: the caller checks the content). The whole frame comes last when its shape is card-like, for
+ * tight crops where the card fills the photo.
+ */
+export function findCards(cv: OpenCV, img: RawImage, max = 3): CardCandidate[] {
   const scale = Math.min(1, WORK_SIDE / Math.max(img.width, img.height));
   const src = cv.matFromArray(img.height, img.width, cv.CV_8UC3, img.data);
   const small = new cv.Mat();
@@ -151,9 +160,9 @@ export function findCard(cv: OpenCV, img: RawImage): CardCandidate | null {
   }
   maps.push(backgroundDistanceMap(cv, small, kernel));
 
-  let best = null as { quad: Quad; score: number } | null;
+  const all: { quad: Quad; score: number; method: CardCandidate['method'] }[] = [];
   const consider = (m: OpenCV, mode: number) => {
-    for (const cand of contourQuads(cv, m, imgArea, mode)) if (!best || cand.score > best.score) best = cand;
+    for (const cand of contourQuads(cv, m, imgArea, mode)) all.push({ ...cand, method: 'contour' });
   };
   // Edge map: every closed outline counts (the card's edge may sit inside a larger merged blob).
   consider(edges, cv.RETR_LIST);
@@ -168,32 +177,38 @@ export function findCard(cv: OpenCV, img: RawImage): CardCandidate | null {
   }
   big.delete();
   for (const m of maps) m.delete();
-  let method: CardCandidate['method'] = 'contour';
-  const fromLines = lineQuad(cv, grey, imgArea);
-  if (fromLines && (!best || fromLines.score > best.score)) {
-    best = fromLines;
-    method = 'lines';
-  }
+  for (const cand of lineQuads(cv, grey, imgArea)) all.push({ ...cand, method: 'lines' });
   grey.delete();
   small.delete();
   kernel.delete();
 
-  if (best && best.score > MIN_CARD_SCORE) {
-    const quad = best.quad.map((p) => ({ x: p.x / scale, y: p.y / scale })) as Quad;
-    return { quad, score: best.score, method, shortSidePx: shortSide(quad) };
+  const out: CardCandidate[] = [];
+  const minDim = Math.min(W, H);
+  const centre = (q: Quad) => ({ x: (q[0].x + q[1].x + q[2].x + q[3].x) / 4, y: (q[0].y + q[1].y + q[2].y + q[3].y) / 4 });
+  for (const c of all.sort((a, b) => b.score - a.score)) {
+    if (out.length >= max || c.score <= MIN_CARD_SCORE) break;
+    const cc = centre(c.quad);
+    const same = out.some((o) => {
+      const oc = centre(o.quad.map((p) => ({ x: p.x * scale, y: p.y * scale })) as Quad);
+      const areaRatio = quadArea(c.quad) / Math.max(1, quadArea(o.quad) * scale * scale);
+      return Math.hypot(cc.x - oc.x, cc.y - oc.y) < minDim * 0.08 && areaRatio > 0.7 && areaRatio < 1.4;
+    });
+    if (same) continue;
+    const quad = c.quad.map((p) => ({ x: p.x / scale, y: p.y / scale })) as Quad;
+    out.push({ quad, score: c.score, method: c.method, shortSidePx: shortSide(quad) });
   }
   // A tight crop (the card fills the frame) has no outline to find: accept the frame when its shape is card-like.
   const frameAspect = Math.max(img.width, img.height) / Math.min(img.width, img.height);
-  if (Math.abs(Math.log(frameAspect / ID1_ASPECT)) < 0.2) {
+  if (out.length < max && Math.abs(Math.log(frameAspect / ID1_ASPECT)) < 0.2) {
     const quad = orderQuad([
       { x: 0, y: 0 },
       { x: img.width - 1, y: 0 },
       { x: img.width - 1, y: img.height - 1 },
       { x: 0, y: img.height - 1 },
     ]);
-    return { quad, score: 0.3, method: 'frame', shortSidePx: Math.min(img.width, img.height) };
+    out.push({ quad, score: 0.3, method: 'frame', shortSidePx: Math.min(img.width, img.height) });
   }
-  return null;
+  return out;
 }
 
 interface LineGroup {
@@ -240,12 +255,13 @@ function coverage(g: LineGroup, p: Point, q: Point): number {
  * other, whose rectangle has the ID-1 aspect and whose four sides are well covered by edges. This survives
  * what defeats blob outlines: a card lying on or touching a sheet of paper of the same brightness.
  */
-function lineQuad(cv: OpenCV, grey: OpenCV, imgArea: number): { quad: Quad; score: number } | null {
+function lineQuads(cv: OpenCV, grey: OpenCV, imgArea: number): { quad: Quad; score: number }[] {
   // Soft (blurred, low-contrast) photos only give edges at lower thresholds.
-  return lineQuadAt(cv, grey, imgArea, 40, 120) ?? lineQuadAt(cv, grey, imgArea, 15, 45);
+  const strong = lineQuadsAt(cv, grey, imgArea, 40, 120);
+  return strong.length ? strong : lineQuadsAt(cv, grey, imgArea, 15, 45);
 }
 
-function lineQuadAt(cv: OpenCV, grey: OpenCV, imgArea: number, lo: number, hi: number): { quad: Quad; score: number } | null {
+function lineQuadsAt(cv: OpenCV, grey: OpenCV, imgArea: number, lo: number, hi: number): { quad: Quad; score: number }[] {
   const edges = new cv.Mat();
   cv.Canny(grey, edges, lo, hi);
   const lines = new cv.Mat();
@@ -296,7 +312,7 @@ function lineQuadAt(cv: OpenCV, grey: OpenCV, imgArea: number, lo: number, hi: n
       pairs.push([a, b]);
     }
   }
-  let best: { quad: Quad; score: number } | null = null;
+  const found: { quad: Quad; score: number }[] = [];
   for (let i = 0; i < pairs.length; i++) {
     for (let j = i + 1; j < pairs.length; j++) {
       const [a1, a2] = pairs[i]!;
@@ -314,10 +330,10 @@ function lineQuadAt(cv: OpenCV, grey: OpenCV, imgArea: number, lo: number, hi: n
       if (areaFrac < 0.015 || areaFrac > 0.995) continue;
       const aspectFit = Math.exp(-Math.abs(Math.log(quadAspect(quad) / ID1_ASPECT)) * 6);
       const score = Math.min(1, meanCov / 0.85) * aspectFit * areaTerm(areaFrac);
-      if (!best || score > best.score) best = { quad, score };
+      found.push({ quad, score });
     }
   }
-  return best;
+  return found.sort((a, b) => b.score - a.score).slice(0, 8);
 }
 
 function shortSide(q: Quad): number {

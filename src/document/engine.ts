@@ -12,9 +12,9 @@ import {
   GENDER_AR, birthDateFinding, expiryFindings, finding, genderFinding, idKeyFinding, isoDate, mergeFindings, nidFindings,
   parsePrintedDate, releaseDateFindings, type ValidationFinding,
 } from './checks.js';
-import { rankSides, sideCues, type SideCues } from './classify.js';
+import { BARCODE_MIN, rankSides, sideCues, type SideCues } from './classify.js';
 import { loadOpenCV, type OpenCV } from './cv.js';
-import { findCard, warpQuad, type Quad } from './detect.js';
+import { findCards, warpQuad, type CardCandidate, type Quad } from './detect.js';
 import {
   BACK_EXPIRY_DATE_BOX, GENDER_WORDS, MARITAL_WORDS, RELIGION_WORDS, clipBackText, findVocabularyWord, pixelBox, readDate, readIdKey,
   readIdNumber, readText, rereadDigitWords, snapToVocabulary, type FieldValue, type IdReading,
@@ -59,10 +59,14 @@ export interface ScanResult {
 }
 
 /** Below this a text field is reported as unsure (5008) instead of being trusted silently. */
-export const TEXT_MIN_CONFIDENCE = 0.6;
+export const TEXT_MIN_CONFIDENCE = 0.85;
 /** Below this the chosen NID is reported under 3001 even though it is structurally valid. */
 export const ID_MIN_CONFIDENCE = 0.5;
 const MAX_PHOTO_SIDE = 2000;
+/** Egyptian national ID cards expire seven years after issue (same month). */
+const CARD_VALIDITY_YEARS = 7;
+/** Card-like outlines tried per photo before giving up (each costs an orientation attempt). */
+const MAX_CARD_CANDIDATES = 5;
 
 interface Oriented {
   side: Side;
@@ -96,18 +100,26 @@ export class DocumentEngine {
     timings.decode = performance.now() - t;
 
     t = performance.now();
-    const found = findCard(this.cv, photo);
-    if (!found) throw new VlensError(3011);
-    const card = warpQuad(this.cv, photo, found.quad, CANONICAL_W, CANONICAL_H);
+    const candidates = findCards(this.cv, photo, MAX_CARD_CANDIDATES);
+    if (!candidates.length) throw new VlensError(3011);
     timings.detect = performance.now() - t;
 
+    // Outlines best first; the first whose content reads as an ID card wins (papers and phones look card-like).
     t = performance.now();
-    const grey = toGrey(card);
-    const quality = judgeQuality(laplacianVariance(this.cv, grey), found.shortSidePx, glareFraction(card));
-    const cues = sideCues(card);
-    const oriented = await this.orient(card, cues, now);
+    let first: { found: CardCandidate; card: RawImage; quality: QualityResult; cues: SideCues } | null = null;
+    for (const found of candidates) {
+      const card = warpQuad(this.cv, photo, found.quad, CANONICAL_W, CANONICAL_H);
+      const quality = judgeQuality(laplacianVariance(this.cv, toGrey(card)), found.shortSidePx, glareFraction(card));
+      const cues = sideCues(card);
+      first ??= { found, card, quality, cues };
+      const oriented = await this.orient(card, cues, now);
+      if (oriented) {
+        timings.classify = performance.now() - t;
+        return { photo, found, card, quality, cues, oriented };
+      }
+    }
     timings.classify = performance.now() - t;
-    return { photo, found, card, quality, cues, oriented };
+    return { photo, ...first!, oriented: null };
   }
 
   /** Tries side/orientation hypotheses best first; the first whose NID line reads as a valid number wins. */
@@ -125,7 +137,7 @@ export class DocumentEngine {
     }
     // No valid number in any orientation: still an ID if a 14-glyph-like number line or the barcode is there.
     const barcode = Math.max(cues.barcodeUpright, cues.barcodeFlipped);
-    if (best && (Math.abs(best.o.id.line.glyphs.length - 14) <= 3 || barcode >= 0.28)) return best.o;
+    if (best && (Math.abs(best.o.id.line.glyphs.length - 14) <= 3 || barcode >= BARCODE_MIN)) return best.o;
     return null;
   }
 
@@ -190,8 +202,8 @@ export class DocumentEngine {
       [FRONT_BOXES.firstName, FRONT_BOXES.lastNames, FRONT_BOXES.address1, FRONT_BOXES.address2].map((b) => readText(this.text, card, b, true)),
     );
     const [address1, address2] = await Promise.all([
-      rereadDigitWords(this.text, card, FRONT_BOXES.address1, addr1Line!),
-      rereadDigitWords(this.text, card, FRONT_BOXES.address2, addr2Line!),
+      rereadDigitWords(card, FRONT_BOXES.address1, addr1Line!),
+      rereadDigitWords(card, FRONT_BOXES.address2, addr2Line!),
     ]);
     const idKey = await readIdKey(card);
     const dob = await readDate(card, FRONT_BOXES.dateOfBirth, { digits: 8, minYear: 1900, maxYear: now.getUTCFullYear() });
@@ -233,11 +245,17 @@ export class DocumentEngine {
       const f = fields[name]!;
       if (!f.value || f.confidence < TEXT_MIN_CONFIDENCE) findings.push(finding(name, f.value, 5008, 'low confidence reading'));
     }
+    // The joined fields are as sure as their weakest part, and reported with it.
+    for (const [joined, parts] of [['name', ['first_name', 'last_names']], ['address', ['address_1', 'address_2']]] as const) {
+      const conf = Math.min(...parts.map((p) => fields[p]!.confidence));
+      fields[joined] = { value: parts.map((p) => fields[p]!.value).filter(Boolean).join(' ') || null, confidence: conf };
+      if (conf < TEXT_MIN_CONFIDENCE) findings.push(finding(joined, fields[joined]!.value, 5008, 'low confidence reading'));
+    }
 
     const firstName = fields.first_name!.value;
     const lastNames = fields.last_names!.value;
-    const name = [firstName, lastNames].filter(Boolean).join(' ') || null;
-    const address = [fields.address_1!.value, fields.address_2!.value].filter(Boolean).join(' ') || null;
+    const name = fields.name!.value;
+    const address = fields.address!.value;
     const data: Record<string, string | null> = {
       first_name: firstName,
       last_names: lastNames,
@@ -284,6 +302,11 @@ export class DocumentEngine {
     findings.push(...releaseDateFindings(release.value, releaseDate, info?.birthDate ?? null, now));
     const expiryDate = parsePrintedDate(expiry.value ?? '');
     findings.push(...expiryFindings(expiry.value, expiryDate, now));
+    // Cards are valid for seven years from the issue month: two independent reads that agree on it confirm each other.
+    if (releaseDate && expiryDate && expiryDate.year === releaseDate.year + CARD_VALIDITY_YEARS && expiryDate.month === releaseDate.month) {
+      release.confidence = Math.max(release.confidence, 0.95);
+      expiry.confidence = Math.max(expiry.confidence, 0.95);
+    }
 
     // The husband line is printed only for married women ("الزوج / name"); an empty crop reads as nothing or noise.
     const husbandLine = optionalTextField(husband!);
@@ -298,12 +321,17 @@ export class DocumentEngine {
       gender: { value: genderWord.value ?? (info?.gender ? GENDER_AR[info.gender] : null), confidence: genderWord.value ? genderWord.confidence : 0 },
       religion,
       maritalStatus: marital,
-      husbandName: { value: husbandText, confidence: husbandText ? husband!.confidence : 1 },
+      husbandName: { value: husbandText, confidence: husbandText ? husbandLine.confidence : husbandLine.value ? 0.5 : husbandLine.confidence },
       idExpiry: { value: expiryDate?.day !== undefined ? isoDate(expiryDate) : null, confidence: expiryDate ? expiry.confidence : 0 },
     };
     for (const name of ['job', 'religion', 'maritalStatus'] as const) {
       const f = fields[name]!;
       if (!f.value || f.confidence < TEXT_MIN_CONFIDENCE) findings.push(finding(name, f.value, 5008, 'low confidence reading'));
+    }
+    // Optional lines: a blank crop is a confident "nothing printed"; noise or a weak read is reported.
+    for (const name of ['jobTitle', 'husbandName'] as const) {
+      const f = fields[name]!;
+      if (f.confidence < TEXT_MIN_CONFIDENCE) findings.push(finding(name, f.value, 5008, 'low confidence reading'));
     }
     if (!genderWord.value) findings.push(finding('gender', null, 5008, 'low confidence reading'));
     // Dates read with a weak glyph are reported under their format code rather than trusted silently.
@@ -342,8 +370,10 @@ function nameField(line: { text: string; confidence: number }): FieldValue {
  * low-confidence symbols, so weak or letter-poor output means "nothing printed".
  */
 function optionalTextField(line: { text: string; confidence: number }): FieldValue {
+  if (!line.text) return { value: null, confidence: 0.95 };
   const letters = (line.text.match(/[\u0621-\u064A]/g) ?? []).length;
-  if (!line.text || line.confidence < 0.45 || letters < 2 || letters < line.text.replace(/\s/g, '').length * 0.7) return { value: null, confidence: 0.7 };
+  // Weak, letter-poor output is most likely background texture read as symbols: "nothing", but unsure.
+  if (line.confidence < 0.45 || letters < 2 || letters < line.text.replace(/\s/g, '').length * 0.7) return { value: null, confidence: 0.6 };
   return { value: line.text, confidence: line.confidence };
 }
 

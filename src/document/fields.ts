@@ -73,8 +73,13 @@ export interface DateReading {
  * day of month) to choose among each glyph's alternatives. Never invents a digit: only offered alternatives.
  */
 export async function readDate(card: RawImage, box: Box, rule: DateRule): Promise<DateReading> {
-  const line = await readDigitLine(crop(card, pixelBox(box, card)), loadDigitTemplates());
-  const digitGlyphs = line.glyphs.filter((g) => g.alternatives[0]?.label !== '/');
+  // Separators sit after the year and the month: "YYYY/MM" is 7 glyphs, "YYYY/MM/DD" 10.
+  const seps = rule.digits === 8 ? [4, 7] : [4];
+  const total = rule.digits + seps.length;
+  // A word space splits the date from the Arabic words before it (expiry line): cut runs at 1.2 line heights.
+  const line = await readDigitLine(crop(card, pixelBox(box, card)), loadDigitTemplates(), { maxGap: 1.2, expectGlyphs: total });
+  // With the full glyph count the separator positions are known, whatever the classifier thought of them.
+  const digitGlyphs = line.glyphs.length === total ? line.glyphs.filter((_, i) => !seps.includes(i)) : line.glyphs.filter((g) => g.alternatives[0]?.label !== '/');
   const raw = line.text || null;
   if (digitGlyphs.length !== rule.digits) return { value: raw, plausible: false, confidence: 0, line };
   const alts = digitGlyphs.map((g) => {
@@ -178,8 +183,7 @@ export function findVocabularyWord(line: TextLine, vocabulary: readonly string[]
  * Tesseract's `ara` model has no ٢–٩: re-read any word in an address line that looks numeric with the glyph
  * reader and splice the Eastern digits back in.
  */
-export async function rereadDigitWords(reader: TextReader, card: RawImage, box: Box, line: TextLine): Promise<string> {
-  void reader;
+export async function rereadDigitWords(card: RawImage, box: Box, line: TextLine): Promise<string> {
   const crops = crop(card, pixelBox(slackBox(box), card));
   let text = line.text;
   for (const w of line.words) {

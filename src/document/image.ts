@@ -72,18 +72,6 @@ export function rotate180(img: RawImage): RawImage {
   return { ...img, data: out };
 }
 
-export async function resizeRaw(img: RawImage, width: number, height: number): Promise<RawImage> {
-  const { data, info } = await sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length), {
-    raw: { width: img.width, height: img.height, channels: img.channels as 1 | 3 },
-  })
-    .resize(width, height, { fit: 'fill', kernel: 'lanczos3' })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  // sharp may hand back 3 channels for 1-channel input unless told otherwise; fold back to the input layout.
-  const out = info.channels === img.channels ? new Uint8Array(data) : toGrey({ data: new Uint8Array(data), width, height, channels: info.channels }).data;
-  return { data: out, width, height, channels: img.channels };
-}
-
 export async function encodeRaw(img: RawImage, format: 'png' | 'jpeg'): Promise<Buffer> {
   const s = sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length), {
     raw: { width: img.width, height: img.height, channels: img.channels as 1 | 3 },
@@ -134,10 +122,4 @@ export function inkThreshold(grey: Uint8Array): number {
     return 255;
   };
   return Math.min(otsuThreshold(grey), Math.round((pct(0.005) + pct(0.5)) / 2));
-}
-
-export function mean(a: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]!;
-  return a.length ? s / a.length : 0;
 }

@@ -5,6 +5,8 @@
  * and fresh sensor noise per frame. Deterministic for a given seed. Used by the tests and bench/eval-face.ts.
  */
 import sharp from 'sharp';
+import { mulberry32 } from '../document/synth/rng.js';
+import { invert3, type Mat3 } from '../document/synth/warp.js';
 
 export type ReplayMedium = 'print' | 'screen';
 
@@ -21,32 +23,11 @@ export interface ReplayOptions {
   motion?: number;
 }
 
-/** Small deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-type Mat3 = number[]; // row-major 3x3
-
 const mul = (A: Mat3, B: Mat3): Mat3 => {
-  const C = new Array<number>(9).fill(0);
+  const C = [0, 0, 0, 0, 0, 0, 0, 0, 0] as Mat3;
   for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < 3; k++) C[i * 3 + j]! += A[i * 3 + k]! * B[k * 3 + j]!;
   return C;
 };
-
-function invert(m: Mat3): Mat3 {
-  const [a, b, c, d, e, f, g, h, i] = m as [number, number, number, number, number, number, number, number, number];
-  const A = e * i - f * h, B = -(d * i - f * g), C = d * h - e * g;
-  const det = a * A + b * B + c * C;
-  return [A, -(b * i - c * h), b * f - c * e, B, a * i - c * g, -(a * f - c * d), C, -(a * h - b * g), a * e - b * d].map((x) => x / det);
-}
 
 /** Applies the recapture artefacts of the medium to an RGB buffer in place. */
 function recapture(px: Buffer, w: number, h: number, medium: ReplayMedium, r: () => number): void {
@@ -78,7 +59,7 @@ export async function synthReplay(photo: Buffer, opts: ReplayOptions = {}): Prom
   const W = opts.width ?? 640;
   const H = opts.height ?? 480;
   const amp = opts.motion ?? 1;
-  const r = rng(opts.seed ?? 1);
+  const r = mulberry32(opts.seed ?? 1);
   // The held medium: the photo scaled to fill part of the frame, with the print's degradation baked in once.
   const target = Math.round(H * (opts.fill ?? 0.85));
   let pipeline = sharp(photo).rotate().removeAlpha().resize({ height: target, width: Math.round(W * 0.9), fit: 'inside' });
@@ -109,7 +90,7 @@ export async function synthReplay(photo: Buffer, opts: ReplayOptions = {}): Prom
     const rs: Mat3 = [s * Math.cos(rot), -s * Math.sin(rot) + shear, 0, s * Math.sin(rot), s * Math.cos(rot), 0, 0, 0, 1];
     const persp: Mat3 = [1, 0, 0, 0, 1, 0, px, py, 1];
     const toFrame: Mat3 = [1, 0, W / 2 + tx, 0, 1, H / 2 + ty, 0, 0, 1];
-    const Hinv = invert(mul(toFrame, mul(persp, mul(rs, toCentre))));
+    const Hinv = invert3(mul(toFrame, mul(persp, mul(rs, toCentre))));
     const gain = 0.92 + r() * 0.16;
     const img = Buffer.alloc(W * H * 3);
     for (let y = 0; y < H; y++) {

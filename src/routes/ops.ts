@@ -22,6 +22,8 @@ export async function opsRoutes(app: FastifyInstance, ctx: Hawiya, metrics: clie
     } catch {
       checks.blobs = 'failed';
     }
+    // Engines load in the background after start: 'starting' is not ready yet, 'failed' needs an operator.
+    for (const [name, state] of Object.entries(ctx.engines.state())) if (state !== 'off') checks[`engine.${name}`] = state === 'ready' ? 'ok' : state;
     const ready = Object.values(checks).every((v) => v === 'ok');
     return reply.code(ready ? 200 : 503).send(ready ? envelope({ status: 'ready', checks }) : errorEnvelope(503, 'Not ready', checks));
   });

@@ -16,6 +16,7 @@ export async function createEngines(_config: Config): Promise<Engines> {
     warm: async () => {
       await Promise.all([doc.get(), face.get()]);
     },
+    state: () => ({ document: doc.state(), face: face.state() }),
     close: async () => {
       await Promise.all([doc.peek()?.then((d) => d.close()), face.peek()?.then((f) => f.close())]);
     },

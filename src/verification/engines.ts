@@ -36,8 +36,12 @@ export interface Engines {
   face(): Promise<FaceEngine>;
   /** Starts every engine now (used at server start so the first request is not slow). */
   warm(): Promise<void>;
+  /** For /readyz: each engine's state. */
+  state(): Record<string, EngineState>;
   close(): Promise<void>;
 }
+
+export type EngineState = 'off' | 'idle' | 'starting' | 'ready' | 'failed';
 
 /** Engines that were switched off (HAWIYA_ENGINES=off): verification endpoints answer 503. */
 export function noEngines(): Engines {
@@ -45,14 +49,16 @@ export function noEngines(): Engines {
     const { VlensError } = await import('../server/errors.js');
     throw new VlensError(503, 'The vision engines are disabled on this server (HAWIYA_ENGINES=off).', 503);
   };
-  return { document: off, face: off, warm: async () => {}, close: async () => {} };
+  return { document: off, face: off, warm: async () => {}, state: () => ({ document: 'off', face: 'off' }), close: async () => {} };
 }
 
 /** Memoises an async factory so concurrent first calls share one start-up. */
-export function lazy<T>(make: () => Promise<T>): { get(): Promise<T>; peek(): Promise<T> | undefined } {
+export function lazy<T>(make: () => Promise<T>): { get(): Promise<T>; peek(): Promise<T> | undefined; state(): EngineState } {
   let p: Promise<T> | undefined;
+  let state: EngineState = 'idle';
   return {
-    get: () => (p ??= make().catch((e) => { p = undefined; throw e; })),
+    get: () => (p ??= (state = 'starting', make().then((v) => { state = 'ready'; return v; }, (e) => { p = undefined; state = 'failed'; throw e; }))),
     peek: () => p,
+    state: () => state,
   };
 }

@@ -197,7 +197,14 @@ function topTeeth(g: Glyph, ids: Set<number>, lab: Int32Array, W: number): numbe
 }
 
 /** Finds the dominant text line of digit glyphs and returns them left to right with their features. */
-export function segmentDigits(m: InkMask): { glyph: Glyph; f: Float32Array }[] {
+export interface SegmentOptions {
+  /** Gap (in line heights) that separates runs of glyphs (default 2.5). */
+  maxGap?: number;
+  /** Keep the run whose glyph count is closest to this (default: the longest run). */
+  expectGlyphs?: number;
+}
+
+export function segmentDigits(m: InkMask, opts: SegmentOptions = {}): { glyph: Glyph; f: Float32Array }[] {
   const { comps, lab } = labelComponents(m);
   const { W, H } = m;
   const heightOf = (c: { y0: number; y1: number }) => c.y1 - c.y0 + 1;
@@ -255,23 +262,26 @@ export function segmentDigits(m: InkMask): { glyph: Glyph; f: Float32Array }[] {
     }
     glyphs.push({ parts: [c], x0: c.x0, y0: c.y0, x1: c.x1, y1: c.y1 });
   }
-  const run = largestRun(glyphs, big);
+  const run = pickRun(glyphs, big, opts);
   return run.map((g) => ({ glyph: g, f: glyphFeature(g, lab, W, big, medMid) }));
 }
 
 /**
- * Printed numbers are evenly pitched; a neighbouring field or a background mark sits after a much wider gap.
- * Split at gaps over 2.5 line heights and keep the run with the most glyphs.
+ * Printed numbers are evenly pitched; a neighbouring field, words or a background mark sit after a wider gap.
+ * Split at gaps over `maxGap` line heights and keep the longest run (or the one nearest the expected count).
  */
-function largestRun(glyphs: Glyph[], lineH: number): Glyph[] {
+function pickRun(glyphs: Glyph[], lineH: number, opts: SegmentOptions): Glyph[] {
   const runs: Glyph[][] = [];
   for (const g of glyphs) {
     const cur = runs[runs.length - 1];
     const prev = cur?.[cur.length - 1];
-    if (cur && prev && g.x0 - prev.x1 < lineH * 2.5) cur.push(g);
+    if (cur && prev && g.x0 - prev.x1 < lineH * (opts.maxGap ?? 2.5)) cur.push(g);
     else runs.push([g]);
   }
-  return runs.reduce<Glyph[]>((best, r) => (r.length > best.length ? r : best), []);
+  const want = opts.expectGlyphs;
+  const better = (r: Glyph[], best: Glyph[]) =>
+    want === undefined ? r.length > best.length : Math.abs(r.length - want) < Math.abs(best.length - want) || (Math.abs(r.length - want) === Math.abs(best.length - want) && r.length > best.length);
+  return runs.reduce<Glyph[]>((best, r) => (!best.length || better(r, best) ? r : best), []);
 }
 
 function sqDist(a: Float32Array, b: Float32Array): number {
@@ -299,15 +309,15 @@ export function classifyGlyph(f: Float32Array, templates: DigitTemplate[]): Digi
   return ws.map((e) => ({ label: e.label, p: e.w / z }));
 }
 
-export async function readDigitLine(img: RawImage, templates: DigitTemplate[]): Promise<DigitLine> {
+export async function readDigitLine(img: RawImage, templates: DigitTemplate[], opts: SegmentOptions = {}): Promise<DigitLine> {
   // Digits need ~40 px of height to segment cleanly: estimate at 2× then re-binarise at the right scale.
   let scale = 2;
-  let segs = segmentDigits(await binarizeForDigits(img, scale));
+  let segs = segmentDigits(await binarizeForDigits(img, scale), opts);
   const hs = segs.map((s) => s.glyph.y1 - s.glyph.y0 + 1).sort((a, b) => a - b);
   const typical = hs.length ? hs[Math.floor(hs.length * 0.75)]! : 0;
   if (typical && typical < 40) {
     scale = Math.min(8, Math.ceil((scale * 48) / typical));
-    segs = segmentDigits(await binarizeForDigits(img, scale));
+    segs = segmentDigits(await binarizeForDigits(img, scale), opts);
   }
   const glyphs: ReadGlyph[] = segs.map(({ glyph, f }) => ({
     alternatives: classifyGlyph(f, templates),

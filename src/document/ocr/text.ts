@@ -147,6 +147,8 @@ export function isolateLine(line: BinaryLine, expectedCenter = 0.5, rightAligned
       best = b;
     }
   }
+  // The nearest ink is a neighbouring line: this line is blank (optional fields such as the job title).
+  if (Math.abs((best.top + best.bottom) / 2 - cy) > height * 0.35) return { data: new Uint8Array(width * 8).fill(255), width, height: 8, scale: line.scale, top: 0 };
   const idx = bands.indexOf(best);
   const pad = Math.round((best.bottom - best.top + 1) * 0.35);
   const prevBottom = idx > 0 ? bands[idx - 1]!.bottom + 1 : 0;
@@ -229,6 +231,8 @@ export class TextReader {
       const scale = Math.min(4, Math.ceil((MIN_LINE_PX * 1.2) / Math.max(8, inkRows)));
       line = isolateLine(await binarizeForText(img, scale), expectedCenter, rightAligned);
     }
+    // Blank line (an optional field left empty): tesseract would only print diagnostics for it.
+    if (!line.data.includes(0)) return { text: '', confidence: 1, words: [] };
     const result = await this.readPng(await toPng(line));
     const top = line.top ?? 0;
     const left = line.left ?? 0;
