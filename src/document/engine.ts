@@ -61,7 +61,7 @@ export interface ScanResult {
 /** Below this a text field is reported as unsure (5008) instead of being trusted silently. */
 export const TEXT_MIN_CONFIDENCE = 0.85;
 /** Below this the chosen NID is reported under 3001 even though it is structurally valid. */
-export const ID_MIN_CONFIDENCE = 0.5;
+export const ID_MIN_CONFIDENCE = 0.8;
 const MAX_PHOTO_SIDE = 2000;
 /** Egyptian national ID cards expire seven years after issue (same month). */
 const CARD_VALIDITY_YEARS = 7;
