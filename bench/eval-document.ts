@@ -289,7 +289,8 @@ async function main() {
   report.push(`Peak RSS of the eval process (engine + baseline worker): ${(peakRss / 1e6).toFixed(0)} MB`, '');
   const md = report.join('\n');
   console.log(`\n${md}`);
-  const outFile = path.join(ROOT, 'bench/results/document.md');
+  // `--out <file>` keeps exploratory runs away from the committed results table.
+  const outFile = args.out ? path.resolve(String(args.out)) : path.join(ROOT, 'bench/results/document.md');
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, md);
   console.log(`written to ${path.relative(ROOT, outFile)}`);

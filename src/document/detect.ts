@@ -24,6 +24,8 @@ const ID1_ASPECT = 85.6 / 54;
 const WORK_SIDE = 640;
 /** Outline score needed to accept a card (rectangularity × aspect fit × size term). */
 const MIN_CARD_SCORE = 0.4;
+/** Inside/outside colour difference (RGB sum) along an outline's sides at which it counts in full. */
+const EDGE_CONTRAST_FULL = 12;
 
 function dist(a: Point, b: Point): number {
   return Math.hypot(a.x - b.x, a.y - b.y);
@@ -138,6 +140,7 @@ export function findCards(cv: OpenCV, img: RawImage, max = 3): CardCandidate[] {
   src.delete();
   const W = small.cols;
   const H = small.rows;
+  const smallRgb = new Uint8Array(small.data as Uint8Array);
   const imgArea = W * H;
   const grey = new cv.Mat();
   cv.cvtColor(small, grey, cv.COLOR_RGB2GRAY);
@@ -158,7 +161,8 @@ export function findCards(cv: OpenCV, img: RawImage, max = 3): CardCandidate[] {
     cv.morphologyEx(t, t, cv.MORPH_CLOSE, kernel, new cv.Point(-1, -1), 3);
     maps.push(t);
   }
-  maps.push(backgroundDistanceMap(cv, small, kernel));
+  const bg = backgroundDistanceMaps(cv, small, kernel);
+  maps.push(...bg.maps);
 
   const all: { quad: Quad; score: number; method: CardCandidate['method'] }[] = [];
   const consider = (m: OpenCV, mode: number) => {
@@ -178,10 +182,15 @@ export function findCards(cv: OpenCV, img: RawImage, max = 3): CardCandidate[] {
   big.delete();
   for (const m of maps) m.delete();
   for (const cand of lineQuads(cv, grey, imgArea)) all.push({ ...cand, method: 'lines' });
+  // Straight edges of the colour-distance image: a light card on a similar light background shows its outline there.
+  for (const cand of lineQuads(cv, bg.distance, imgArea)) all.push({ ...cand, method: 'lines' });
+  bg.distance.delete();
   grey.delete();
   small.delete();
   kernel.delete();
 
+  // Outlines whose sides separate nothing (lines a texture happens to line up into a rectangle) are demoted.
+  for (const c of all) c.score *= Math.min(1, 0.25 + edgeContrast(smallRgb, W, H, c.quad) / EDGE_CONTRAST_FULL);
   const out: CardCandidate[] = [];
   const minDim = Math.min(W, H);
   const centre = (q: Quad) => ({ x: (q[0].x + q[1].x + q[2].x + q[3].x) / 4, y: (q[0].y + q[1].y + q[2].y + q[3].y) / 4 });
@@ -191,7 +200,10 @@ export function findCards(cv: OpenCV, img: RawImage, max = 3): CardCandidate[] {
     const same = out.some((o) => {
       const oc = centre(o.quad.map((p) => ({ x: p.x * scale, y: p.y * scale })) as Quad);
       const areaRatio = quadArea(c.quad) / Math.max(1, quadArea(o.quad) * scale * scale);
-      return Math.hypot(cc.x - oc.x, cc.y - oc.y) < minDim * 0.08 && areaRatio > 0.7 && areaRatio < 1.4;
+      if (!(Math.hypot(cc.x - oc.x, cc.y - oc.y) < minDim * 0.08 && areaRatio > 0.7 && areaRatio < 1.4)) return false;
+      // Nearly the same outline, unless a side sits clearly elsewhere (the card edge vs. an inner panel's edge).
+      const corner = Math.max(...c.quad.map((p) => Math.min(...o.quad.map((q) => Math.hypot(p.x - q.x * scale, p.y - q.y * scale)))));
+      return corner < minDim * 0.04;
     });
     if (same) continue;
     const quad = c.quad.map((p) => ({ x: p.x / scale, y: p.y / scale })) as Quad;
@@ -258,7 +270,9 @@ function coverage(g: LineGroup, p: Point, q: Point): number {
 function lineQuads(cv: OpenCV, grey: OpenCV, imgArea: number): { quad: Quad; score: number }[] {
   // Soft (blurred, low-contrast) photos only give edges at lower thresholds.
   const strong = lineQuadsAt(cv, grey, imgArea, 40, 120);
-  return strong.length ? strong : lineQuadsAt(cv, grey, imgArea, 15, 45);
+  // A light card on a light background has faint edges: the strong pass may only find inner artwork rectangles.
+  if (strong.some((c) => c.score > MIN_CARD_SCORE)) return strong;
+  return [...strong, ...lineQuadsAt(cv, grey, imgArea, 15, 45)];
 }
 
 function lineQuadsAt(cv: OpenCV, grey: OpenCV, imgArea: number, lo: number, hi: number): { quad: Quad; score: number }[] {
@@ -296,11 +310,17 @@ function lineQuadsAt(cv: OpenCV, grey: OpenCV, imgArea: number, lo: number, hi: 
   edges.delete();
   lines.delete();
   // Generous: barcode and text produce many long parallel segments that must not crowd out the card edges.
-  const top = groups.sort((a, b) => b.length - a.length).slice(0, 40);
   const angleDiff = (a: LineGroup, b: LineGroup) => {
     const d = Math.abs(a.theta - b.theta);
     return Math.min(d, Math.PI - d);
   };
+  const sorted = groups.sort((a, b) => b.length - a.length);
+  const top = sorted.slice(0, 40);
+  // Text lines and guilloche waves all run one way and can fill the list: keep the longest cross lines too.
+  if (sorted.length) {
+    const cross = sorted.filter((g) => angleDiff(g, sorted[0]!) > 0.5 && !top.includes(g)).slice(0, 12);
+    top.push(...cross);
+  }
   const pairs: [LineGroup, LineGroup][] = [];
   for (let i = 0; i < top.length; i++) {
     for (let j = i + 1; j < top.length; j++) {
@@ -341,7 +361,8 @@ function shortSide(q: Quad): number {
 }
 
 /** Foreground = pixels whose colour differs from the median colour of the photo's border strip. */
-function backgroundDistanceMap(cv: OpenCV, rgb: OpenCV, kernel: OpenCV): OpenCV {
+function backgroundDistanceMaps(cv: OpenCV, rgb: OpenCV, kernel: OpenCV): { maps: OpenCV[]; distance: OpenCV } {
+  // (also returns the colour distance itself, amplified and smoothed, for the straight-edge finder)
   const W = rgb.cols;
   const H = rgb.rows;
   const d = rgb.data as Uint8Array;
@@ -361,11 +382,15 @@ function backgroundDistanceMap(cv: OpenCV, rgb: OpenCV, kernel: OpenCV): OpenCV 
     const v = Math.abs(d[i]! - med[0]!) + Math.abs(d[i + 1]! - med[1]!) + Math.abs(d[i + 2]! - med[2]!);
     dm[p] = Math.min(255, v);
   }
+  const amplified = new Uint8Array(W * H);
+  for (let p = 0; p < W * H; p++) amplified[p] = Math.min(255, dm[p]! * 3);
+  const distance = cv.matFromArray(H, W, cv.CV_8UC1, amplified);
+  cv.GaussianBlur(distance, distance, new cv.Size(5, 5), 0);
   const out = cv.matFromArray(H, W, cv.CV_8UC1, dm);
   cv.threshold(out, out, 0, 255, cv.THRESH_BINARY + cv.THRESH_OTSU);
   cv.morphologyEx(out, out, cv.MORPH_OPEN, kernel, new cv.Point(-1, -1), 2);
   cv.morphologyEx(out, out, cv.MORPH_CLOSE, kernel, new cv.Point(-1, -1), 3);
-  return out;
+  return { maps: [out], distance };
 }
 
 /** Perspective-warps the quad to a width×height RGB image. */
@@ -379,4 +404,59 @@ export function warpQuad(cv: OpenCV, img: RawImage, quad: Quad, width: number, h
   const out: RawImage = { data: new Uint8Array(dst.data), width, height, channels: 3 };
   for (const m of [src, from, to, M, dst]) m.delete();
   return out;
+}
+
+/**
+ * How clearly the quad's outline separates two regions: for each side, the colour difference (sum over RGB)
+ * between a thin strip just inside and one just outside, each averaged along the side.
+ * A real card edge keeps one colour on each side; lines that a texture (fabric, wood grain) happens to line up
+ * into a rectangle have the same texture on both sides, which averages out.
+ */
+function edgeContrast(rgb: Uint8Array, W: number, H: number, q: Quad): number {
+  const cx = (q[0].x + q[1].x + q[2].x + q[3].x) / 4;
+  const cy = (q[0].y + q[1].y + q[2].y + q[3].y) / 4;
+  const off = Math.max(3, Math.round(Math.min(W, H) * 0.008));
+  const sides: number[] = [];
+  for (let k = 0; k < 4; k++) {
+    const a = q[k]!;
+    const b = q[(k + 1) % 4]!;
+    const len = Math.hypot(b.x - a.x, b.y - a.y) || 1;
+    let nx = -(b.y - a.y) / len;
+    let ny = (b.x - a.x) / len;
+    const mx = (a.x + b.x) / 2;
+    const my = (a.y + b.y) / 2;
+    if ((cx - mx) * nx + (cy - my) * ny < 0) {
+      nx = -nx;
+      ny = -ny;
+    }
+    const sum = [
+      [0, 0, 0],
+      [0, 0, 0],
+    ];
+    const cnt = [0, 0];
+    for (let t = 0.15; t <= 0.851; t += 0.02) {
+      const px = a.x + (b.x - a.x) * t;
+      const py = a.y + (b.y - a.y) * t;
+      for (let s = 0; s < 2; s++) {
+        const sign = s === 0 ? 1 : -1;
+        for (const d of [off, off * 2]) {
+          const x = Math.round(px + sign * nx * d);
+          const y = Math.round(py + sign * ny * d);
+          if (x < 0 || y < 0 || x >= W || y >= H) continue;
+          const i = (y * W + x) * 3;
+          for (let c = 0; c < 3; c++) sum[s]![c] += rgb[i + c]!;
+          cnt[s]!++;
+        }
+      }
+    }
+    // A side along the photo's border has nothing outside: it neither proves nor disproves anything.
+    if (cnt[0]! < 5 || cnt[1]! < 5) continue;
+    let diff = 0;
+    for (let c = 0; c < 3; c++) diff += Math.abs(sum[0]![c]! / cnt[0]! - sum[1]![c]! / cnt[1]!);
+    sides.push(diff);
+  }
+  if (!sides.length) return 255;
+  // The second weakest side: one side may legitimately vanish (a light card edge on a light background).
+  sides.sort((a, b) => a - b);
+  return sides[Math.min(1, sides.length - 1)]!;
 }

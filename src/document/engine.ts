@@ -17,7 +17,7 @@ import { loadOpenCV, type OpenCV } from './cv.js';
 import { findCards, warpQuad, type CardCandidate, type Quad } from './detect.js';
 import {
   BACK_EXPIRY_DATE_BOX, GENDER_WORDS, MARITAL_WORDS, RELIGION_WORDS, clipBackText, findVocabularyWord, pixelBox, readDate, readIdKey,
-  readIdNumber, readText, rereadDigitWords, snapToVocabulary, type FieldValue, type IdReading,
+  readIdNumber, readText, registerBox, registerFrontLines, rereadDigitWords, snapToVocabulary, type FieldValue, type IdReading,
 } from './fields.js';
 import { crop, decodeRgb, encodeRaw, rotate180, toGrey, type RawImage } from './image.js';
 import { BACK_BOXES, CANONICAL_H, CANONICAL_W, FRONT_BOXES, type Box, type PixelBox } from './layout.js';
@@ -106,19 +106,25 @@ export class DocumentEngine {
 
     // Outlines best first; the first whose content reads as an ID card wins (papers and phones look card-like).
     t = performance.now();
-    let first: { found: CardCandidate; card: RawImage; quality: QualityResult; cues: SideCues } | null = null;
+    type Located = { found: CardCandidate; card: RawImage; quality: QualityResult; cues: SideCues };
+    let first: Located | null = null;
+    // An outline whose number line looks right but does not read as a valid NID is kept as a fallback only:
+    // a later outline (the true card edge rather than an inner panel or a merged blob) may read it cleanly.
+    let fallback: (Located & { oriented: Oriented }) | null = null;
     for (const found of candidates) {
       const card = warpQuad(this.cv, photo, found.quad, CANONICAL_W, CANONICAL_H);
       const quality = judgeQuality(laplacianVariance(this.cv, toGrey(card)), found.shortSidePx, glareFraction(card));
       const cues = sideCues(card);
       first ??= { found, card, quality, cues };
       const oriented = await this.orient(card, cues, now);
-      if (oriented) {
+      if (oriented?.id.idNumber) {
         timings.classify = performance.now() - t;
         return { photo, found, card, quality, cues, oriented };
       }
+      if (oriented) fallback ??= { found, card, quality, cues, oriented };
     }
     timings.classify = performance.now() - t;
+    if (fallback) return { photo, ...fallback };
     return { photo, ...first!, oriented: null };
   }
 
@@ -198,13 +204,13 @@ export class DocumentEngine {
   }
 
   private async readFront(card: RawImage, id: IdReading, now: Date) {
-    const [first, last, addr1Line, addr2Line] = await Promise.all(
-      [FRONT_BOXES.firstName, FRONT_BOXES.lastNames, FRONT_BOXES.address1, FRONT_BOXES.address2].map((b) => readText(this.text, card, b, true)),
-    );
-    const [address1, address2] = await Promise.all([
-      rereadDigitWords(card, FRONT_BOXES.address1, addr1Line!),
-      rereadDigitWords(card, FRONT_BOXES.address2, addr2Line!),
-    ]);
+    // The rectification may be off by part of a line: put the layout's line boxes on the printed lines first.
+    const reg = registerFrontLines(card);
+    const [firstBox, lastBox, addr1Box, addr2Box] = [FRONT_BOXES.firstName, FRONT_BOXES.lastNames, FRONT_BOXES.address1, FRONT_BOXES.address2].map((b) =>
+      registerBox(b, reg),
+    ) as [Box, Box, Box, Box];
+    const [first, last, addr1Line, addr2Line] = await Promise.all([firstBox, lastBox, addr1Box, addr2Box].map((b) => readText(this.text, card, b, true)));
+    const [address1, address2] = await Promise.all([rereadDigitWords(card, addr1Box, addr1Line!), rereadDigitWords(card, addr2Box, addr2Line!)]);
     const idKey = await readIdKey(card);
     const dob = await readDate(card, FRONT_BOXES.dateOfBirth, { digits: 8, minYear: 1900, maxYear: now.getUTCFullYear() });
 

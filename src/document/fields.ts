@@ -4,7 +4,7 @@
  */
 import { compareKey, levenshtein, toEasternDigits } from './arabic.js';
 import { BACK_BOXES, FRONT_BOXES, toPixels, type Box, type PixelBox } from './layout.js';
-import { crop, type RawImage } from './image.js';
+import { crop, inkThreshold, type RawImage } from './image.js';
 import { chooseNationalId, type NidChoice } from './nid.js';
 import { loadDigitTemplates, loadLatinTemplates, readDigitLine, type DigitLine } from './ocr/digits.js';
 import type { TextLine, TextReader } from './ocr/text.js';
@@ -199,4 +199,94 @@ export async function rereadDigitWords(card: RawImage, box: Box, line: TextLine)
     if (digits.text && !digits.text.includes('/') && digits.minConfidence > 0.5) text = text.replace(w.text, toEasternDigits(digits.text));
   }
   return text;
+}
+
+/** Vertical line centres (fraction of card height) of the right-aligned front text: 4 name/address lines + the NID. */
+const FRONT_REGISTER_LINES = [0.316, 0.415, 0.523, 0.622, 0.83];
+
+export interface LineRegistration {
+  /** Card row y (fraction) where the layout expects `y0`: y = a·y0 + b. */
+  a: number;
+  b: number;
+  /** Comb contrast of the chosen fit (ink inside the expected lines minus ink between them, 0..1). */
+  score: number;
+}
+
+/**
+ * Registers the front's text lines vertically: the rectification can be off by a few percent (an outline found
+ * slightly inside or outside the card, a rounded corner), which puts the wrong line, or half a line, in a field
+ * box. Every front line ends at the right text edge (x ≈ .945), so the ink profile of a narrow column there shows
+ * all five lines; the affine y-map that best puts the layout's line centres on ink (and its gaps on blank) wins.
+ * Falls back to the identity when the profile gives no clear answer.
+ */
+export function registerFrontLines(card: RawImage): LineRegistration {
+  return registerLines(card, FRONT_REGISTER, 0.82, 0.95);
+}
+
+interface RegisterSpec {
+  lines: number[];
+  /** Pairs of line indexes whose midpoint must be blank. */
+  gaps: [number, number][];
+}
+const FRONT_REGISTER: RegisterSpec = { lines: FRONT_REGISTER_LINES, gaps: [[0, 1], [1, 2], [2, 3]] };
+
+function registerLines(card: RawImage, spec: RegisterSpec, fx0: number, fx1: number): LineRegistration {
+  const identity = { a: 1, b: 0, score: 0 };
+  const { width: W, height: H } = card;
+  const x0 = Math.round(W * fx0);
+  const x1 = Math.round(W * fx1);
+  const c = card.channels;
+  // Max channel: black print dark, coloured background light.
+  const grey = new Uint8Array((x1 - x0) * H);
+  for (let y = 0; y < H; y++) {
+    for (let x = x0; x < x1; x++) {
+      const i = (y * W + x) * c;
+      grey[y * (x1 - x0) + x - x0] = c === 1 ? card.data[i]! : Math.max(card.data[i]!, card.data[i + 1]!, card.data[i + 2]!);
+    }
+  }
+  const thr = inkThreshold(grey);
+  const prof = new Float64Array(H);
+  for (let y = 0; y < H; y++) {
+    let n = 0;
+    for (let x = 0; x < x1 - x0; x++) if (grey[y * (x1 - x0) + x]! <= thr) n++;
+    prof[y] = n / (x1 - x0);
+  }
+  const cum = new Float64Array(H + 1);
+  for (let y = 0; y < H; y++) cum[y + 1] = cum[y]! + prof[y]!;
+  const mean = (f0: number, f1: number) => {
+    const a = Math.max(0, Math.min(H, Math.round(f0 * H)));
+    const b = Math.max(0, Math.min(H, Math.round(f1 * H)));
+    return b > a ? (cum[b]! - cum[a]!) / (b - a) : 0;
+  };
+  const fit = (a: number, b: number) => {
+    let s = 0;
+    const ys = spec.lines.map((y) => a * y + b);
+    for (const y of ys) s += mean(y - 0.016 * a, y + 0.016 * a);
+    // Blank bands between consecutive lines (the gap half-way between them).
+    for (const [i, j] of spec.gaps) s -= mean((ys[i]! + ys[j]!) / 2 - 0.008 * a, (ys[i]! + ys[j]!) / 2 + 0.008 * a);
+    return s / ys.length;
+  };
+  const base = fit(1, 0);
+  let best = { a: 1, b: 0, score: base };
+  for (let a = 0.9; a <= 1.1001; a += 0.01) {
+    for (let b = -0.1; b <= 0.1001; b += 0.002) {
+      // Keep the layout's centre region roughly in place: y = .5 may move at most 0.1.
+      if (Math.abs(a * 0.5 + b - 0.5) > 0.1) continue;
+      const s = fit(a, b);
+      if (s > best.score + 1e-9) best = { a, b, score: s };
+    }
+  }
+  // Only move when the fit is clearly better than the layout as is (noise moves nothing).
+  if (best.score < 0.04 || best.score < base + 0.01) return { ...identity, score: base };
+  return best;
+}
+
+/** A layout box moved by a line registration (height scaled with it). */
+export function registerBox(box: Box, reg: LineRegistration): Box {
+  if (reg.a === 1 && reg.b === 0) return box;
+  const y = reg.a * box.y + reg.b;
+  const h = box.h * reg.a;
+  const y0 = Math.max(0, y);
+  const y1 = Math.min(1, y + h);
+  return { x: box.x, y: y0, w: box.w, h: y1 - y0 };
 }

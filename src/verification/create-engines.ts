@@ -8,7 +8,8 @@ import { FaceEngine } from '../face/index.js';
 import { lazy, type DocumentReader, type Engines } from './engines.js';
 
 export async function createEngines(_config: Config): Promise<Engines> {
-  const doc = lazy<DocumentReader>(async () => DocumentEngine.create({ textWorkers: Number(process.env.HAWIYA_OCR_WORKERS ?? 1) }));
+  const ocrWorkers = process.env.HAWIYA_OCR_WORKERS ? Number(process.env.HAWIYA_OCR_WORKERS) : undefined;
+  const doc = lazy<DocumentReader>(async () => DocumentEngine.create({ textWorkers: ocrWorkers }));
   const face = lazy(() => FaceEngine.create());
   return {
     document: doc.get,

@@ -7,17 +7,18 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { startTestServer, registerUser, adminLogin, type TestServer } from '../helpers/server.js';
-import { capturedCard, fixture, b64, type CapturedCard } from '../helpers/cards.js';
+import { fixture, b64 } from '../helpers/cards.js';
 import { synthReplay } from '../../src/face/synth-replay.js';
 
 let s: TestServer;
-let card: CapturedCard;
+/** The committed verification card pair (scripts/make-verify-fixtures.ts): portrait = the selfie fixtures' person. */
+const labels = JSON.parse(fixture('cards/verify_labels.json').toString('utf8')) as { front: Record<string, string>; back: Record<string, string> };
+const card = { front: fixture('cards/verify_front.jpg'), back: fixture('cards/verify_back.jpg'), labels };
 const live = [1, 2, 3].map((i) => fixture(`faces/live_franck_${i}.jpg`));
 
 before(async () => {
   s = await startTestServer({ engines: true });
   await s.ctx.engines.warm();
-  card = await capturedCard(4242, fixture('faces/franck_photo.jpg'));
 });
 after(async () => { await s.close(); });
 
@@ -96,17 +97,20 @@ test('a photo replayed in front of the camera is rejected', async () => {
   assert.ok(r.body.services.Validations.validation_errors.length > 0);
 });
 
-test("someone else's face does not match the card", async () => {
+test("someone else's live face does not match the card", async () => {
   const user = await registerUser(s, '+201000000103');
   const tx = crypto.randomUUID();
   await scanBoth(user.accessToken, tx);
-  const other = fixture('faces/other_person.jpg');
-  // Three frames of the other person: the same live video frames are not available, so use small real crops.
+  const other = ['other_person.jpg', 'other_person_2.jpg', 'other_person_3.jpg'].map((f) => b64(fixture(`faces/${f}`)));
   const r = await s.call('POST', '/api/DigitalIdentity/verify/liveness/multi', {
-    headers: sdkHeaders(user.accessToken), body: { transaction_id: tx, face_1: b64(other), face_2: b64(live[1]!), face_3: b64(live[2]!) },
+    headers: sdkHeaders(user.accessToken), body: { transaction_id: tx, face_1: other[0], face_2: other[1], face_3: other[2] },
   });
-  assert.equal(r.body.data.isDigitalIdentityVerified, false, r.text);
-  assert.notEqual(r.body.data.isMatched, true);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.services.liveness, true, 'a live person');
+  assert.equal(r.body.data.isMatched, false);
+  assert.equal(r.body.data.isVerificationProcessCompleted, false);
+  assert.equal(r.body.data.isDigitalIdentityVerified, false);
+  assert.equal(r.body.services.Validations.validation_errors[0].errors[0].code, 6011);
 });
 
 test('liveness before both sides, a foreign transaction and a bad image are refused without changing stored data', async () => {
@@ -156,4 +160,73 @@ test('capture-first: ApiKey-only OCR, then the user links the transaction', asyn
   const thief = await registerUser(s, '+201000000107');
   const steal = await s.call('POST', '/api/DigitalIdentity/LinkUserWithExistingTransaction', { headers: sdkHeaders(thief.accessToken), body: { transactionId: tx } });
   assert.equal(steal.body.error_code, 5004);
+});
+
+test('OCR product: classification, face/match against a transaction portrait, face/compare', async () => {
+  const h = { TenancyName: s.tenantName };
+  const cls = await s.call('POST', '/v1/ocr/classification', { headers: h, body: { image: b64(card.back) } });
+  assert.equal(cls.body.error_code, null, cls.text);
+  assert.equal(cls.body.services.classification.doc_type, 'national_id');
+  assert.equal(cls.body.data.side, 'back');
+  const notCard = await s.call('POST', '/v1/ocr/classification', { headers: h, body: { image: b64(fixture('faces/other_person.jpg')) } });
+  assert.notEqual(notCard.body.services?.classification?.doc_type, 'national_id', notCard.text);
+
+  const tx = crypto.randomUUID();
+  const f = await s.call('POST', '/v1/ocr/id/front', { headers: h, body: { transaction_id: tx, image: b64(card.front) } });
+  assert.equal(f.body.error_code, null, f.text);
+  const same = await s.call('POST', '/v1/ocr/face/match', { headers: h, body: { transaction_id: tx, image: b64(live[0]!) } });
+  assert.equal(same.body.error_code, null, same.text);
+  assert.equal(same.body.data.isMatched, true);
+  const other = await s.call('POST', '/v1/ocr/face/match', { headers: h, body: { transaction_id: tx, image: b64(fixture('faces/other_person.jpg')) } });
+  assert.equal(other.body.data.isMatched, false, other.text);
+  assert.ok(other.body.data.similarity < same.body.data.similarity);
+  const unknownTx = await s.call('POST', '/v1/ocr/face/match', { headers: h, body: { transaction_id: crypto.randomUUID(), image: b64(live[0]!) } });
+  assert.equal(unknownTx.body.error_code, 5004);
+
+  const cmpSame = await s.call('POST', '/v1/ocr/face/compare', { headers: h, body: { face_image1: b64(live[0]!), face_image2: b64(fixture('faces/franck_photo.jpg')) } });
+  assert.equal(cmpSame.body.data.isMatched, true, cmpSame.text);
+  const cmpOther = await s.call('POST', '/v1/ocr/face/compare', { headers: h, body: { face_image1: b64(live[0]!), face_image2: b64(fixture('faces/other_person.jpg')) } });
+  assert.equal(cmpOther.body.data.isMatched, false, cmpOther.text);
+});
+
+test('authority checks: manual review leaves the identity pending until an admin approves; the HTTP adapter decides', async () => {
+  const t = s.bootstrap!.tenantId;
+  const flow = async (phone: string) => {
+    const user = await registerUser(s, phone);
+    const tx = crypto.randomUUID();
+    await scanBoth(user.accessToken, tx);
+    const r = await s.call('POST', '/api/DigitalIdentity/verify/liveness/multi', { headers: sdkHeaders(user.accessToken), body: { transaction_id: tx, face_1: b64(live[0]!), face_2: b64(live[1]!), face_3: b64(live[2]!) } });
+    return { tx, r };
+  };
+  try {
+    await s.ctx.tenants.update(t, { settings: { requireCso: true, authority: { mode: 'manual' } } });
+    const manual = await flow('+201000000110');
+    assert.equal(manual.r.body.data.isVerificationProcessCompleted, true, manual.r.text);
+    assert.equal(manual.r.body.data.isDigitalIdentityVerified, false);
+    assert.equal(manual.r.body.services.SRC.isValid, false);
+    const admin = await adminLogin(s);
+    const review = await s.call('POST', '/api/Transactions/ReviewAuthorityCheck', { token: admin.accessToken, body: { id: manual.tx, approve: true } });
+    assert.equal(review.body.data.isDigitalIdentityVerified, true, review.text);
+
+    // An operator's own CSO integration: this one answers "no match".
+    const http = await import('node:http');
+    const seen: any[] = [];
+    const gw = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => { body += c; });
+      req.on('end', () => { seen.push(JSON.parse(body)); res.setHeader('content-type', 'application/json'); res.end(JSON.stringify({ cso: false, errorKey: 'cso_no_record' })); });
+    });
+    await new Promise<void>((ok) => gw.listen(0, '127.0.0.1', ok));
+    const port = (gw.address() as { port: number }).port;
+    await s.ctx.tenants.update(t, { settings: { authority: { mode: 'http', url: `http://127.0.0.1:${port}/check` } } });
+    const rejected = await flow('+201000000111');
+    gw.close();
+    assert.equal(rejected.r.body.data.isVerificationProcessCompleted, true, rejected.r.text);
+    assert.equal(rejected.r.body.data.isDigitalIdentityVerified, false);
+    assert.equal(rejected.r.body.services.SRC.errorKey, 'cso_no_record');
+    assert.equal(seen[0].idNumber, card.labels.front.idNumber);
+    assert.deepEqual(seen[0].checks, ['CSO']);
+  } finally {
+    await s.ctx.tenants.update(t, { settings: { requireCso: false, authority: { mode: 'disabled' } } });
+  }
 });

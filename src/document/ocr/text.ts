@@ -149,10 +149,18 @@ export function isolateLine(line: BinaryLine, expectedCenter = 0.5, rightAligned
   }
   // The nearest ink is a neighbouring line: this line is blank (optional fields such as the job title).
   if (Math.abs((best.top + best.bottom) / 2 - cy) > height * 0.35) return { data: new Uint8Array(width * 8).fill(255), width, height: 8, scale: line.scale, top: 0 };
-  const idx = bands.indexOf(best);
-  const pad = Math.round((best.bottom - best.top + 1) * 0.35);
-  const prevBottom = idx > 0 ? bands[idx - 1]!.bottom + 1 : 0;
-  const nextTop = idx < bands.length - 1 ? bands[idx + 1]!.top - 1 : height - 1;
+  // Dots and hamzas above or below the letters (ز ذ ض ظ ف ق ي ...) can form bands of their own: small bands
+  // close to the line belong to it (cutting at them would strip the dots and turn ز into ر).
+  let first = bands.indexOf(best);
+  let last = first;
+  const bodyH = best.bottom - best.top + 1;
+  const isMark = (b: { top: number; bottom: number; mass: number }, gap: number) => gap <= bodyH * 0.6 && b.mass < best.mass * 0.3 && b.bottom - b.top + 1 <= bodyH * 0.6;
+  while (first > 0 && isMark(bands[first - 1]!, bands[first]!.top - bands[first - 1]!.bottom)) first--;
+  while (last < bands.length - 1 && isMark(bands[last + 1]!, bands[last + 1]!.top - bands[last]!.bottom)) last++;
+  best = { top: bands[first]!.top, bottom: bands[last]!.bottom, mass: best.mass };
+  const pad = Math.round(bodyH * 0.35);
+  const prevBottom = first > 0 ? bands[first - 1]!.bottom + 1 : 0;
+  const nextTop = last < bands.length - 1 ? bands[last + 1]!.top - 1 : height - 1;
   const top = Math.max(prevBottom, best.top - pad, 0);
   const bottom = Math.min(nextTop, best.bottom + pad, height - 1);
   // Blank everything outside the band but keep a white margin: tesseract reads lines better with some air.
@@ -161,7 +169,7 @@ export function isolateLine(line: BinaryLine, expectedCenter = 0.5, rightAligned
   const out = new Uint8Array(width * outH).fill(255);
   out.set(data.subarray(top * width, (bottom + 1) * width), margin * width);
   const result: BinaryLine = { data: out, width, height: outH, scale: line.scale, top: top - margin };
-  return rightAligned ? keepRightRun(result, best.bottom - best.top + 1) : result;
+  return rightAligned ? keepRightRun(result, bodyH) : result;
 }
 
 /**
