@@ -15,7 +15,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { spawn } from 'node:child_process';
-import { capturedCard, fixture, b64 } from '../test/helpers/cards.js';
+import { capturedCard } from '../src/document/synth/capture.js';
+import { fixture, b64 } from '../test/helpers/cards.js';
 
 const { values: args } = parseArgs({
   options: {

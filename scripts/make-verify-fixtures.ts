@@ -13,7 +13,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { capturedCard, fixture, FIXTURES, TODAY } from '../test/helpers/cards.js';
+import { capturedCard, TODAY } from '../src/document/synth/capture.js';
+import { fixture, FIXTURES } from '../test/helpers/cards.js';
 
 const { values } = parseArgs({ options: { seed: { type: 'string', default: '4242' }, search: { type: 'boolean', default: false } } });
 const portrait = fixture('faces/franck_photo.jpg');

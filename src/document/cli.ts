@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import sharp from 'sharp';
 import { VlensError } from '../server/errors.js';
-import { DocumentEngine, vlensServices, type ScanResult, type Side } from './engine.js';
+import { DocumentEngine, type ScanResult, type Side } from './engine.js';
+import { buildServices, documentFindings } from '../verification/services.js';
 
 export interface ScanIdOptions {
   side?: Side;
@@ -32,7 +33,8 @@ export async function scanIdCommand(file: string, opts: ScanIdOptions = {}): Pro
   const engine = await DocumentEngine.create();
   try {
     const result = await engine.scan(fs.readFileSync(file), { expectedSide: opts.side });
-    const body = { data: result.data, services: vlensServices(result) };
+    // The same `services` the API returns for this scan (5005 finding included).
+    const body = { data: result.data, services: buildServices({ findings: documentFindings(result), fake: result.spoof.fake, docType: result.docType }) };
     if (opts.debugImage) fs.writeFileSync(opts.debugImage, await debugImage(result));
     if (opts.json) {
       out.write(`${JSON.stringify(body, null, 2)}\n`);

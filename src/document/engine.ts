@@ -391,14 +391,3 @@ export function governorateOf(address2: string): string | null {
   const hit = snapToVocabulary(tail, names, 0.25) ?? snapToVocabulary(address2.split(' ').pop() ?? '', names, 0.25);
   return hit ? hit.value : names.find((n) => normalizeArabic(address2).endsWith(normalizeArabic(n))) ?? null;
 }
-
-/** The `services` object of spec §6.2 for one scan (both `Validations` and `validations` keys, same content). */
-export function vlensServices(result: Pick<ScanResult, 'findings' | 'spoof' | 'docType'>) {
-  const validations = { validation_errors: result.findings };
-  return {
-    Validations: validations,
-    validations,
-    spoofing: { fake: result.spoof.fake },
-    classification: { doc_type: result.docType },
-  };
-}

@@ -9,7 +9,8 @@ import type { Tenant } from '../tenants/service.js';
 import { VlensError, errorMessage } from '../server/errors.js';
 import { decodeImageInput, type DecodedImage } from '../imaging/input.js';
 import { TransactionService, type Caller, type StepName, type StepRecord, type TransactionRow } from './transactions.js';
-import { buildServices, finding } from './services.js';
+import { buildServices, documentFindings, finding } from './services.js';
+import { frontBackMismatch } from '../document/checks.js';
 import type { DocumentScan, ValidationFinding } from './engines.js';
 import { runAuthorityChecks, srcFor, type AuthorityOutcome } from './authority.js';
 
@@ -68,8 +69,7 @@ export class VerificationFlow {
     const tx = resolved.row ?? (await this.txs.create(tenant, resolved.id, caller, body.client_transaction_id ?? null));
     if (!resolved.row) await this.txs.countTrial(tenant, tx, STEP_OF[side]);
     const steps = await this.txs.steps(tenant, tx.id);
-    const findings: ValidationFinding[] = [...scan.findings];
-    if (scan.spoof.fake) findings.push(finding('document', null, 5005, `${errorMessage(5005, 'en')} (${scan.spoof.reasons.join(', ')})`));
+    const findings = documentFindings(scan);
 
     let faceEnc: string | null | undefined;
     if (side === 'front') {
@@ -84,10 +84,9 @@ export class VerificationFlow {
       }
     }
     // The two sides carry the same national ID number (3101).
-    const otherSide = steps.get(side === 'front' ? 'id_back' : 'id_front');
-    const mine = scan.data.idNumber as string | null | undefined;
-    const theirs = otherSide?.result.data?.idNumber as string | null | undefined;
-    if (mine && theirs && mine !== theirs) findings.push(finding('idNumber', mine, 3101, errorMessage(3101, 'en')));
+    const otherId = steps.get(side === 'front' ? 'id_back' : 'id_front')?.result.data?.idNumber as string | null | undefined;
+    const mismatch = side === 'front' ? frontBackMismatch(scan.data.idNumber as string | null, otherId) : frontBackMismatch(otherId, scan.data.idNumber as string | null);
+    if (mismatch) findings.push(mismatch);
 
     const passed = findings.length === 0;
     const record = await this.txs.saveStep(tenant, tx.id, STEP_OF[side], passed, {

@@ -2,7 +2,8 @@
  * The `services` object that sits beside `data` on verification and OCR responses (spec §6.2).
  * `Validations` and `validations` carry the same list: iOS decodes the capitalised key, the docs use lowercase.
  */
-import type { ValidationFinding } from './engines.js';
+import type { DocumentScan, ValidationFinding } from './engines.js';
+import { errorMessage } from '../server/errors.js';
 
 export interface ServicesInput {
   findings?: ValidationFinding[];
@@ -30,4 +31,11 @@ export function buildServices(s: ServicesInput): Record<string, unknown> {
 /** Turns a code into a single finding for a field (used when a step-level check fails). */
 export function finding(field: string, value: string | null, code: number, message: string): ValidationFinding {
   return { field, value, errors: [{ code, message }] };
+}
+
+/** A card scan's findings as the API reports them: the engine's, plus 5005 when the capture looks like a fake. */
+export function documentFindings(scan: Pick<DocumentScan, 'findings' | 'spoof'>): ValidationFinding[] {
+  const findings = [...scan.findings];
+  if (scan.spoof.fake) findings.push(finding('document', null, 5005, `${errorMessage(5005, 'en')} (${scan.spoof.reasons.join(', ')})`));
+  return findings;
 }
