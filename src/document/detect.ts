@@ -15,7 +15,8 @@ export interface CardCandidate {
   quad: Quad;
   /** 0..1, how card-like the outline is. */
   score: number;
-  method: 'contour' | 'lines' | 'frame';
+  /** Where the outline came from; 'layout' = moved by alignment with the printed layout (refine.ts). */
+  method: 'contour' | 'lines' | 'frame' | 'layout';
   /** Short side of the card in source pixels (resolution check). */
   shortSidePx: number;
 }
@@ -209,16 +210,21 @@ export function findCards(cv: OpenCV, img: RawImage, max = 3): CardCandidate[] {
     const quad = c.quad.map((p) => ({ x: p.x / scale, y: p.y / scale })) as Quad;
     out.push({ quad, score: c.score, method: c.method, shortSidePx: shortSide(quad) });
   }
-  // A tight crop (the card fills the frame) has no outline to find: accept the frame when its shape is card-like.
+  // A tight crop (the card fills the frame) has no outline to find: the frame itself is the last candidate.
+  // Its shape need not be card-like: dataset tools and some apps squash the crop to a square, and the
+  // content check (the NID line must read) decides whether it is a card.
   const frameAspect = Math.max(img.width, img.height) / Math.min(img.width, img.height);
-  if (out.length < max && Math.abs(Math.log(frameAspect / ID1_ASPECT)) < 0.2) {
+  const frameCardLike = Math.abs(Math.log(frameAspect / ID1_ASPECT)) < 0.2;
+  if (out.length < max || !frameCardLike) {
     const quad = orderQuad([
       { x: 0, y: 0 },
       { x: img.width - 1, y: 0 },
       { x: img.width - 1, y: img.height - 1 },
       { x: 0, y: img.height - 1 },
     ]);
-    out.push({ quad, score: 0.3, method: 'frame', shortSidePx: Math.min(img.width, img.height) });
+    const frame: CardCandidate = { quad, score: frameCardLike ? 0.3 : 0.2, method: 'frame', shortSidePx: Math.min(img.width, img.height) };
+    if (out.length >= max) out[max - 1] = frame;
+    else out.push(frame);
   }
   return out;
 }
@@ -344,7 +350,7 @@ function lineQuadsAt(cv: OpenCV, grey: OpenCV, imgArea: number, lo: number, hi: 
       const cov = [coverage(b1, p0!, p1!), coverage(a2, p1!, p2!), coverage(b2, p2!, p3!), coverage(a1, p3!, p0!)];
       const minCov = Math.min(...cov);
       const meanCov = cov.reduce((s, c) => s + c, 0) / 4;
-      if (minCov < 0.3 || meanCov < 0.5) continue;
+      if (minCov < 0.15 || meanCov < 0.4) continue;
       const quad = orderQuad([p0!, p1!, p2!, p3!]);
       const areaFrac = quadArea(quad) / imgArea;
       if (areaFrac < 0.015 || areaFrac > 0.995) continue;
@@ -353,10 +359,10 @@ function lineQuadsAt(cv: OpenCV, grey: OpenCV, imgArea: number, lo: number, hi: 
       found.push({ quad, score });
     }
   }
-  return found.sort((a, b) => b.score - a.score).slice(0, 8);
+  return found.sort((a, b) => b.score - a.score).slice(0, 20);
 }
 
-function shortSide(q: Quad): number {
+export function shortSide(q: Quad): number {
   return Math.min(dist(q[0], q[1]), dist(q[2], q[3]), dist(q[1], q[2]), dist(q[3], q[0]));
 }
 

@@ -14,7 +14,8 @@ import {
 } from './checks.js';
 import { BARCODE_MIN, rankSides, sideCues, type SideCues } from './classify.js';
 import { loadOpenCV, type OpenCV } from './cv.js';
-import { findCards, warpQuad, type CardCandidate, type Quad } from './detect.js';
+import { findCards, shortSide, warpQuad, type CardCandidate, type Quad } from './detect.js';
+import { alignOutlines } from './refine.js';
 import {
   BACK_EXPIRY_DATE_BOX, GENDER_WORDS, MARITAL_WORDS, RELIGION_WORDS, clipBackText, findVocabularyWord, pixelBox, readDate, readIdKey,
   readIdNumber, readText, registerBox, registerFrontLines, rereadDigitWords, snapToVocabulary, type FieldValue, type IdReading,
@@ -23,8 +24,9 @@ import { crop, decodeRgb, encodeRaw, rotate180, toGrey, type RawImage } from './
 import { BACK_BOXES, CANONICAL_H, CANONICAL_W, FRONT_BOXES, type Box, type PixelBox } from './layout.js';
 import { GOVERNORATES } from './nid.js';
 import { loadDigitTemplates, loadLatinTemplates } from './ocr/digits.js';
-import { TextReader } from './ocr/text.js';
+import { TextReader, type TextLine } from './ocr/text.js';
 import { glareFraction, judgeQuality, judgeSpoof, laplacianVariance, meanChroma, recaptureScores, type QualityResult, type SpoofResult } from './spoof.js';
+import { correctLine, nameLexicon, placeLexicon, type LineCorrection } from './lexicon.js';
 import { governorateEnglish, transliterateAddress, transliterateName } from './transliterate.js';
 
 export type Side = 'front' | 'back';
@@ -65,8 +67,14 @@ export const ID_MIN_CONFIDENCE = 0.8;
 const MAX_PHOTO_SIDE = 2000;
 /** Egyptian national ID cards expire seven years after issue (same month). */
 const CARD_VALIDITY_YEARS = 7;
-/** Card-like outlines tried per photo before giving up (each costs an orientation attempt). */
-const MAX_CARD_CANDIDATES = 5;
+/** Card-like outlines ranked by layout match per photo (each costs one small warp). */
+const MAX_OUTLINES = 40;
+/** Layout correlation above which the whole frame counts as a tight crop of a card (cards: ≥ 0.25, mostly ≥ 0.4). */
+const FRAME_CARD_LAYOUT_SCORE = 0.35;
+/** Best-ranked outlines aligned with the layout (each costs a refinement, ~30 ms). */
+const MAX_ALIGNED = 4;
+/** Candidates (aligned, then as found) tried before giving up (each costs an orientation attempt). */
+const MAX_CARD_CANDIDATES = 6;
 
 interface Oriented {
   side: Side;
@@ -100,14 +108,28 @@ export class DocumentEngine {
     timings.decode = performance.now() - t;
 
     t = performance.now();
-    const candidates = findCards(this.cv, photo, MAX_CARD_CANDIDATES);
-    if (!candidates.length) throw new VlensError(3011);
+    const outlines = findCards(this.cv, photo, MAX_OUTLINES);
+    if (!outlines.length) throw new VlensError(3011);
+    // Outline finders are often a few per cent off (or lock onto the barcode or a paper under the card): rank
+    // the outlines by how well their content matches the printed layout, align the best few with it, and try
+    // the best-aligned first.
+    const candidates = alignOutlines(this.cv, photo, outlines.map((c) => c.quad), MAX_ALIGNED)
+      .slice(0, MAX_CARD_CANDIDATES)
+      .map((a): CardCandidate & { fromFrame: boolean } => {
+        const found = outlines[a.source]!;
+        // A whole-frame candidate whose content matches the layout fairly well is a tight crop of a card.
+        const fromFrame = found.method === 'frame' && a.layoutScore < FRAME_CARD_LAYOUT_SCORE;
+        return { quad: a.quad, score: found.score, method: a.snapped ? found.method : 'layout', shortSidePx: shortSide(a.quad), fromFrame };
+      });
     timings.detect = performance.now() - t;
 
     // Outlines best first; the first whose content reads as an ID card wins (papers and phones look card-like).
     t = performance.now();
     type Located = { found: CardCandidate; card: RawImage; quality: QualityResult; cues: SideCues };
     let first: Located | null = null;
+    // The best candidate that is an outline in the photo, not just the whole frame: its quality decides between
+    // "a card we cannot read" (5006) and "not an ID" (5001); without one there is no card at all (3011).
+    let firstOutline: Located | null = null;
     // An outline whose number line looks right but does not read as a valid NID is kept as a fallback only:
     // a later outline (the true card edge rather than an inner panel or a merged blob) may read it cleanly.
     let fallback: (Located & { oriented: Oriented }) | null = null;
@@ -116,6 +138,7 @@ export class DocumentEngine {
       const quality = judgeQuality(laplacianVariance(this.cv, toGrey(card)), found.shortSidePx, glareFraction(card));
       const cues = sideCues(card);
       first ??= { found, card, quality, cues };
+      if (!found.fromFrame) firstOutline ??= { found, card, quality, cues };
       const oriented = await this.orient(card, cues, now);
       if (oriented?.id.idNumber) {
         timings.classify = performance.now() - t;
@@ -125,7 +148,8 @@ export class DocumentEngine {
     }
     timings.classify = performance.now() - t;
     if (fallback) return { photo, ...fallback };
-    return { photo, ...first!, oriented: null };
+    if (!firstOutline) throw new VlensError(3011);
+    return { photo, ...firstOutline, oriented: null };
   }
 
   /** Tries side/orientation hypotheses best first; the first whose NID line reads as a valid number wins. */
@@ -203,6 +227,23 @@ export class DocumentEngine {
     };
   }
 
+  /**
+   * A name line that does not read as known names with confidence is read again at a larger scale and with a
+   * wide margin (short bold names are tesseract's weak spot); the most confident reading wins.
+   */
+  private async readName(card: RawImage, box: Box, line: TextLine, single: boolean): Promise<FieldValue> {
+    let best = nameField(line, single);
+    if (best.confidence >= TEXT_MIN_CONFIDENCE) return best;
+    for (const variant of ['large', 'padded'] as const) {
+      const again = nameField(await readText(this.text, card, box, true, variant), single);
+      // A second read that disagreed with the first and is not made of known names is not trusted.
+      if (again.value && correctLine(again.value, nameLexicon()).unknown) again.confidence = Math.min(again.confidence, TEXT_MIN_CONFIDENCE - 0.01);
+      if (again.confidence > best.confidence) best = again;
+      if (best.confidence >= TEXT_MIN_CONFIDENCE) break;
+    }
+    return best;
+  }
+
   private async readFront(card: RawImage, id: IdReading, now: Date) {
     // The rectification may be off by part of a line: put the layout's line boxes on the printed lines first.
     const reg = registerFrontLines(card);
@@ -235,12 +276,14 @@ export class DocumentEngine {
     const govFromAddress = governorateOf(address2);
     const govern = govFromAddress ?? info?.governorate?.ar ?? null;
     if (!govern) findings.push(finding('govern', null, 3003, 'governorate not recognised'));
+    // The ID number records where the birth was registered, which need not be where the holder lives.
+    else if (!govFromAddress) findings.push(finding('govern', govern, 5008, 'address unreadable: governorate of birth registration from the ID number'));
 
     const fields: Record<string, FieldValue> = {
-      first_name: nameField(first!),
-      last_names: nameField(last!),
-      address_1: { value: address1 || null, confidence: addr1Line!.confidence },
-      address_2: { value: address2 || null, confidence: addr2Line!.confidence },
+      first_name: await this.readName(card, firstBox, first!, true),
+      last_names: await this.readName(card, lastBox, last!, false),
+      address_1: addressField(address1, addr1Line!.confidence),
+      address_2: addressField(address2, addr2Line!.confidence),
       idNumber: { value: id.idNumber ?? (id.line.text || null), confidence: id.idNumber ? id.confidence : 0 },
       idKey,
       dateOfBirth: { value: birthDate, confidence: birthDate ? id.confidence : 0 },
@@ -364,11 +407,40 @@ function textField(line: { text: string; confidence: number }): FieldValue {
 }
 
 /** Names are printed in Arabic letters only: digits, Latin and punctuation in the OCR output are noise. */
-function nameField(line: { text: string; confidence: number }): FieldValue {
-  const text = line.text.replace(/[^\u0621-\u064A\s]/g, ' ').replace(/\s+/g, ' ').trim();
+/** `single`: the given-name line, one name, which is unsure when it is not a known name (see lexicon.ts). */
+function nameField(line: { text: string; confidence: number }, single = false): FieldValue {
+  const letters = line.text.replace(/[^\u0621-\u064A\s]/g, ' ').replace(/\s+/g, ' ').trim();
+  // Names have no one-letter words: a lone letter is a speck or a stroke read as one.
+  const text = letters.split(' ').filter((w) => w.length > 1).join(' ');
   const dropped = line.text.replace(/\s/g, '').length - text.replace(/\s/g, '').length;
+  if (!text) return { value: null, confidence: 0 };
   // Noise in a name line means the read was shaky: lower the confidence so it is reported.
-  return { value: text || null, confidence: text ? line.confidence * (dropped ? 0.7 : 1) : 0 };
+  const fix = correctLine(text, nameLexicon());
+  const confidence = lexiconConfidence(line.confidence * (dropped ? 0.7 : 1), fix);
+  return { value: fix.text, confidence: single && fix.unknown ? Math.min(confidence, TEXT_MIN_CONFIDENCE - 0.01) : confidence };
+}
+
+/** Address lines: words checked against the place lexicon; numbers come from the glyph reader as they are. */
+function addressField(text: string, lineConfidence: number): FieldValue {
+  if (!text) return { value: null, confidence: lineConfidence };
+  const fix = correctLine(text, placeLexicon());
+  // Slips are fixed, but known words vouch for little here: an address is mostly common words (مركز, قسم, the
+  // governorate), and a misread district or house number is still a known word or a number. The line keeps
+  // tesseract's confidence; a two-edit fix makes it unsure.
+  const confidence = fix.corrected2 ? Math.min(lineConfidence, TEXT_MIN_CONFIDENCE - 0.01) : lineConfidence;
+  return { value: fix.text, confidence };
+}
+
+/**
+ * Confidence of a lexicon-corrected line. Every word known as read: tesseract was merely unsure, the line is
+ * trusted more. Every word known or one slip from exactly one word: trusted unless tesseract was very unsure.
+ * A two-edit fix, or words outside the lexicon: as read (a rare name or place must not be forced or trusted).
+ */
+function lexiconConfidence(read: number, fix: LineCorrection): number {
+  if (fix.corrected2) return Math.min(Math.max(read, 0.7), TEXT_MIN_CONFIDENCE - 0.01);
+  if (fix.unknown) return read;
+  if (!fix.corrected) return Math.max(read, Math.min(0.95, read + 0.3));
+  return read >= 0.3 ? Math.max(read, 0.86) : Math.min(read + 0.4, TEXT_MIN_CONFIDENCE - 0.01);
 }
 
 /**

@@ -7,7 +7,7 @@ import { BACK_BOXES, FRONT_BOXES, toPixels, type Box, type PixelBox } from './la
 import { crop, inkThreshold, type RawImage } from './image.js';
 import { chooseNationalId, type NidChoice } from './nid.js';
 import { loadDigitTemplates, loadLatinTemplates, readDigitLine, type DigitLine } from './ocr/digits.js';
-import type { TextLine, TextReader } from './ocr/text.js';
+import type { LineVariant, TextLine, TextReader } from './ocr/text.js';
 
 export interface FieldValue {
   value: string | null;
@@ -143,10 +143,10 @@ export function slackBox(box: Box): Box {
   return { x: box.x, y: y0, w: box.w, h: y1 - y0 };
 }
 
-export async function readText(reader: TextReader, card: RawImage, box: Box, rightAligned = false): Promise<TextLine> {
+export async function readText(reader: TextReader, card: RawImage, box: Box, rightAligned = false, variant: LineVariant = 'plain'): Promise<TextLine> {
   const tall = slackBox(box);
   const expected = (box.y + box.h / 2 - tall.y) / tall.h;
-  return reader.readLine(crop(card, pixelBox(tall, card)), expected, rightAligned);
+  return reader.readLine(crop(card, pixelBox(tall, card)), expected, rightAligned, variant);
 }
 
 /** Snaps an OCR'd word to the closest entry of a small closed vocabulary (religion, marital status, ...). */

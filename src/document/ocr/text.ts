@@ -208,6 +208,21 @@ function keepRightRun(line: BinaryLine, lineH: number): BinaryLine {
   return { ...line, data: out, width: w, left: x0 };
 }
 
+/**
+ * Second reads of a line that did not read as known words: a larger scale (short bold words lose their dots and
+ * teeth at the usual size) or a wide white margin (a word alone at the crop edge is often cut or ignored).
+ */
+export type LineVariant = 'plain' | 'large' | 'padded';
+
+function padLine(line: BinaryLine): BinaryLine {
+  const m = Math.round(line.height * 0.6);
+  const width = line.width + 2 * m;
+  const height = line.height + 2 * m;
+  const out = new Uint8Array(width * height).fill(255);
+  for (let y = 0; y < line.height; y++) out.set(line.data.subarray(y * line.width, (y + 1) * line.width), (y + m) * width + m);
+  return { data: out, width, height, scale: line.scale, top: (line.top ?? 0) - m, left: (line.left ?? 0) - m };
+}
+
 async function toPng(line: BinaryLine): Promise<Buffer> {
   return sharp(Buffer.from(line.data.buffer, line.data.byteOffset, line.data.length), { raw: { width: line.width, height: line.height, channels: 1 } })
     .png()
@@ -231,14 +246,16 @@ export class TextReader {
    * Reads one text line from a field crop (RGB or grey). `expectedCenter` (fraction of the crop height) picks
    * the line when the crop holds more than one; word boxes come back in the crop's own pixels.
    */
-  async readLine(img: RawImage, expectedCenter = 0.5, rightAligned = false): Promise<TextLine> {
+  async readLine(img: RawImage, expectedCenter = 0.5, rightAligned = false, variant: LineVariant = 'plain'): Promise<TextLine> {
     let line = isolateLine(await binarizeForText(img), expectedCenter, rightAligned);
     // Tesseract's LSTM wants ~40 px lines: re-binarise small print from the grey crop at a larger scale.
     const inkRows = line.height / 1.6;
-    if (inkRows < MIN_LINE_PX) {
-      const scale = Math.min(4, Math.ceil((MIN_LINE_PX * 1.2) / Math.max(8, inkRows)));
+    const minPx = variant === 'large' ? MIN_LINE_PX * 1.8 : MIN_LINE_PX;
+    if (inkRows < minPx) {
+      const scale = Math.min(4, Math.ceil((minPx * 1.2) / Math.max(8, inkRows)));
       line = isolateLine(await binarizeForText(img, scale), expectedCenter, rightAligned);
     }
+    if (variant === 'padded') line = padLine(line);
     // Blank line (an optional field left empty): tesseract would only print diagnostics for it.
     if (!line.data.includes(0)) return { text: '', confidence: 1, words: [] };
     const result = await this.readPng(await toPng(line));

@@ -1,0 +1,313 @@
+/**
+ * Refines a card outline by aligning the card's content with the printed layout.
+ *
+ * Outline finders lock onto whatever straight edge looks most card-like: the barcode's edge, an inner panel, or a
+ * sheet of paper lying under the card. Their outlines are often off by 3 to 15 % of the card, and the field boxes
+ * cannot absorb that. The printed layout is the same on every card: text lines, the portrait, the number line,
+ * and on the back the barcode block. So we compare an "ink map" of the warped candidate with the mean ink map of
+ * upright cards (layout-maps.json, built by scripts/build-layout-maps.ts from generated cards), using normalised
+ * cross-correlation. Each side of the outline is then moved along its normal while the match improves.
+ * This is coarse to fine, and each step costs one small warp.
+ */
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { OpenCV } from './cv.js';
+import type { Point, Quad } from './detect.js';
+import type { RawImage } from './image.js';
+
+/** Ink map resolution (the card at this size, ink averaged into MAP_W × MAP_H cells). */
+export const MAP_W = 48;
+export const MAP_H = 30;
+const WARP_W = MAP_W * 3;
+const WARP_H = MAP_H * 3;
+
+export type LayoutHypothesis = 'front' | 'frontFlipped' | 'back' | 'backFlipped';
+
+export interface LayoutMaps {
+  front: Float32Array;
+  back: Float32Array;
+}
+
+export const LAYOUT_MAPS_PATH = fileURLToPath(new URL('./layout-maps.json', import.meta.url));
+let cached: LayoutMaps | undefined;
+
+export function loadLayoutMaps(): LayoutMaps {
+  if (!cached) {
+    const raw = JSON.parse(fs.readFileSync(LAYOUT_MAPS_PATH, 'utf8')) as { w: number; h: number; front: number[]; back: number[] };
+    if (raw.w !== MAP_W || raw.h !== MAP_H) throw new Error(`layout-maps.json is ${raw.w}×${raw.h}, expected ${MAP_W}×${MAP_H}: rebuild it`);
+    cached = { front: normalise(Float32Array.from(raw.front)), back: normalise(Float32Array.from(raw.back)) };
+  }
+  return cached;
+}
+
+/** Zero mean, unit norm: the dot product of two normalised maps is their correlation. */
+export function normalise(m: Float32Array): Float32Array {
+  const mean = m.reduce((s, v) => s + v, 0) / m.length;
+  let norm = 0;
+  const out = new Float32Array(m.length);
+  for (let i = 0; i < m.length; i++) {
+    out[i] = m[i]! - mean;
+    norm += out[i]! ** 2;
+  }
+  norm = Math.sqrt(norm) || 1;
+  for (let i = 0; i < m.length; i++) out[i]! /= norm;
+  return out;
+}
+
+function rotate180Map(m: Float32Array): Float32Array {
+  const out = new Float32Array(m.length);
+  for (let i = 0; i < m.length; i++) out[i] = m[m.length - 1 - i]!;
+  return out;
+}
+
+/**
+ * Dark print relative to its surroundings, averaged per cell. The input is a max(R,G,B) card image, in which the
+ * coloured security print turns light and black print stays dark.
+ */
+export function inkMap(grey: Uint8Array, w: number, h: number): Float32Array {
+  // Local background: a box mean over about 1/8 of the card height.
+  const r = Math.max(2, Math.round(h / 16));
+  const integral = new Float64Array((w + 1) * (h + 1));
+  for (let y = 0; y < h; y++) {
+    let row = 0;
+    for (let x = 0; x < w; x++) {
+      row += grey[y * w + x]!;
+      integral[(y + 1) * (w + 1) + x + 1] = integral[y * (w + 1) + x + 1]! + row;
+    }
+  }
+  const cw = w / MAP_W;
+  const ch = h / MAP_H;
+  const out = new Float32Array(MAP_W * MAP_H);
+  for (let y = 0; y < h; y++) {
+    const y0 = Math.max(0, y - r);
+    const y1 = Math.min(h, y + r + 1);
+    for (let x = 0; x < w; x++) {
+      const x0 = Math.max(0, x - r);
+      const x1 = Math.min(w, x + r + 1);
+      const sum = integral[y1 * (w + 1) + x1]! - integral[y0 * (w + 1) + x1]! - integral[y1 * (w + 1) + x0]! + integral[y0 * (w + 1) + x0]!;
+      const mean = sum / ((y1 - y0) * (x1 - x0));
+      const ink = Math.min(1, Math.max(0, (mean - grey[y * w + x]! - 10) / 50));
+      const cx = Math.min(MAP_W - 1, Math.floor(x / cw));
+      const cy = Math.min(MAP_H - 1, Math.floor(y / ch));
+      out[cy * MAP_W + cx]! += ink;
+    }
+  }
+  return out;
+}
+
+/** A photo prepared once for many small warps: max(R,G,B), lightly blurred against aliasing. */
+export interface RefineSource {
+  mat: OpenCV;
+  /** Photo pixels per source pixel (the source may be downscaled). */
+  scale: number;
+  delete(): void;
+}
+
+export function refineSource(cv: OpenCV, img: RawImage, maxSide = 800): RefineSource {
+  const scale = Math.min(1, maxSide / Math.max(img.width, img.height));
+  const w = Math.max(1, Math.round(img.width * scale));
+  const h = Math.max(1, Math.round(img.height * scale));
+  const rgb = cv.matFromArray(img.height, img.width, cv.CV_8UC3, img.data);
+  const small = new cv.Mat();
+  cv.resize(rgb, small, new cv.Size(w, h), 0, 0, cv.INTER_AREA);
+  rgb.delete();
+  const d = small.data as Uint8Array;
+  const grey = new Uint8Array(w * h);
+  for (let i = 0, j = 0; j < w * h; i += 3, j++) grey[j] = Math.max(d[i]!, d[i + 1]!, d[i + 2]!);
+  small.delete();
+  const mat = cv.matFromArray(h, w, cv.CV_8UC1, grey);
+  cv.GaussianBlur(mat, mat, new cv.Size(3, 3), 0);
+  return { mat, scale, delete: () => mat.delete() };
+}
+
+function warpMap(cv: OpenCV, src: RefineSource, quad: Quad): Float32Array {
+  const s = src.scale;
+  const from = cv.matFromArray(4, 1, cv.CV_32FC2, quad.flatMap((p) => [p.x * s, p.y * s]));
+  const to = cv.matFromArray(4, 1, cv.CV_32FC2, [0, 0, WARP_W - 1, 0, WARP_W - 1, WARP_H - 1, 0, WARP_H - 1]);
+  const M = cv.getPerspectiveTransform(from, to);
+  const dst = new cv.Mat();
+  cv.warpPerspective(src.mat, dst, M, new cv.Size(WARP_W, WARP_H), cv.INTER_LINEAR, cv.BORDER_REPLICATE, new cv.Scalar());
+  const map = normalise(inkMap(dst.data as Uint8Array, WARP_W, WARP_H));
+  for (const m of [from, to, M, dst]) m.delete();
+  return map;
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+/** Correlation of the warped candidate with each side/orientation of the layout, best first. */
+export function layoutScores(cv: OpenCV, src: RefineSource, quad: Quad, maps = loadLayoutMaps()): { hypothesis: LayoutHypothesis; score: number }[] {
+  const m = warpMap(cv, src, quad);
+  const flipped = rotate180Map(m);
+  return (
+    [
+      { hypothesis: 'front', score: dot(m, maps.front) },
+      { hypothesis: 'frontFlipped', score: dot(flipped, maps.front) },
+      { hypothesis: 'back', score: dot(m, maps.back) },
+      { hypothesis: 'backFlipped', score: dot(flipped, maps.back) },
+    ] as const
+  )
+    .map((h) => ({ ...h }))
+    .sort((a, b) => b.score - a.score);
+}
+
+export interface RefinedQuad {
+  quad: Quad;
+  /** Correlation with the layout after refinement (about 0.5 or more for a well-aligned card). */
+  score: number;
+  /** Correlation before refinement. */
+  initialScore: number;
+  hypothesis: LayoutHypothesis;
+}
+
+/** Moves side k (corners k and k+1) outward along its normal by `t` times the length of the neighbouring sides. */
+function moveSide(q: Quad, k: number, t: number): Quad {
+  const a = q[k]!;
+  const b = q[(k + 1) % 4]!;
+  const prev = q[(k + 3) % 4]!;
+  const next = q[(k + 2) % 4]!;
+  // Slide each corner along its neighbouring side (keeps the other sides' lines; perspective-consistent).
+  const slide = (p: Point, other: Point): Point => {
+    const dx = p.x - other.x;
+    const dy = p.y - other.y;
+    return { x: p.x + dx * t, y: p.y + dy * t };
+  };
+  const out = [...q] as Quad;
+  out[k] = slide(a, prev);
+  out[(k + 1) % 4] = slide(b, next);
+  return out;
+}
+
+/** Shifts the whole quad by `t` of its width (axis 0) or height (axis 1), along the card's own axes. */
+function translate(q: Quad, axis: 0 | 1, t: number): Quad {
+  const [a, b] = axis === 0 ? [q[0], q[1]] : [q[0], q[3]];
+  const [c, d] = axis === 0 ? [q[3], q[2]] : [q[1], q[2]];
+  const dx = ((b.x - a.x + d.x - c.x) / 2) * t;
+  const dy = ((b.y - a.y + d.y - c.y) / 2) * t;
+  return q.map((p) => ({ x: p.x + dx, y: p.y + dy })) as Quad;
+}
+
+/** Every move tried at one step size: sides in/out, the whole quad shifted, and at the finest step single corners. */
+function moves(q: Quad, step: number): Quad[] {
+  const out: Quad[] = [];
+  for (let k = 0; k < 4; k++) for (const dir of [1, -1]) out.push(moveSide(q, k, dir * step));
+  for (const axis of [0, 1] as const) for (const dir of [1, -1]) out.push(translate(q, axis, dir * step));
+  if (step <= 0.01) {
+    // Single corners (a wrong side angle, perspective): along each neighbouring side.
+    for (let k = 0; k < 4; k++) {
+      for (const other of [(k + 1) % 4, (k + 3) % 4]) {
+        for (const dir of [1, -1]) {
+          const c = [...q] as Quad;
+          const p = q[k]!;
+          const o = q[other]!;
+          c[k] = { x: p.x + (p.x - o.x) * dir * step, y: p.y + (p.y - o.y) * dir * step };
+          out.push(c);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Coarse-to-fine search: at each step size the best of all moves is taken while it improves the layout
+ * correlation (best, not first, improvement: a side pushed out must come back in, not the opposite side follow
+ * it). The hypothesis (side and orientation) is the best one at the start, re-chosen after each step size.
+ */
+export function refineQuad(cv: OpenCV, src: RefineSource, quad: Quad, maps = loadLayoutMaps()): RefinedQuad {
+  const maps4 = { front: maps.front, frontFlipped: rotate180Map(maps.front), back: maps.back, backFlipped: rotate180Map(maps.back) };
+  const score = (q: Quad, h: LayoutHypothesis) => dot(warpMap(cv, src, q), maps4[h]);
+  const start = layoutScores(cv, src, quad, maps)[0]!;
+  let hypothesis = start.hypothesis;
+  let best = quad;
+  let bestScore = start.score;
+  for (const step of [0.08, 0.04, 0.02, 0.01]) {
+    for (let round = 0; round < 3; round++) {
+      let next: { q: Quad; s: number } | null = null;
+      for (const q of moves(best, step)) {
+        const s = score(q, hypothesis);
+        if (s > bestScore + 1e-4 && (!next || s > next.s)) next = { q, s };
+      }
+      if (!next) break;
+      best = next.q;
+      bestScore = next.s;
+    }
+    const again = layoutScores(cv, src, best, maps)[0]!;
+    if (again.hypothesis !== hypothesis && again.score > bestScore) {
+      hypothesis = again.hypothesis;
+      bestScore = again.score;
+    }
+  }
+  return { quad: best, score: bestScore, initialScore: start.score, hypothesis };
+}
+
+export interface AlignedOutline {
+  quad: Quad;
+  /** Layout correlation of the quad after alignment. */
+  layoutScore: number;
+  hypothesis: LayoutHypothesis;
+  /** Whether the quad is an outline as found (edges) or the layout-aligned one. */
+  snapped: boolean;
+  /** Index of the outline (in the caller's list) this candidate started from. */
+  source: number;
+}
+
+/** Largest corner distance between two quads, over the four cyclic correspondences (the order may differ by 180°). */
+function quadDistance(a: Quad, b: Quad): number {
+  let best = Infinity;
+  for (const r of [0, 2]) {
+    let m = 0;
+    for (let k = 0; k < 4; k++) m = Math.max(m, Math.hypot(a[k]!.x - b[(k + r) % 4]!.x, a[k]!.y - b[(k + r) % 4]!.y));
+    best = Math.min(best, m);
+  }
+  return best;
+}
+
+/**
+ * Ranks outlines by how well their content matches the layout, aligns the best `keep` with it, and returns them
+ * best first. An aligned quad that lands within SNAP of an outline the edge finders proposed is replaced by that
+ * outline: edges locate a card to a pixel, while the mean layout only gets within a few per cent of it (real
+ * cards differ a little from the generated ones the layout was averaged over). The layout fixes the gross errors.
+ */
+export function alignOutlines(cv: OpenCV, img: RawImage, outlines: Quad[], keep: number): AlignedOutline[] {
+  const SNAP = 0.04;
+  const src = refineSource(cv, img);
+  try {
+    const maps = loadLayoutMaps();
+    const ranked = outlines.map((quad, source) => ({ quad, source, score: layoutScores(cv, src, quad, maps)[0]!.score })).sort((a, b) => b.score - a.score);
+    const out: AlignedOutline[] = [];
+    for (const { quad, score, source } of ranked.slice(0, keep)) {
+      // An outline that matches far worse than the best is some other object: not worth aligning.
+      if (score < ranked[0]!.score * 0.3) continue;
+      const r = refineQuad(cv, src, quad, maps);
+      const diag = Math.hypot(r.quad[0].x - r.quad[2].x, r.quad[0].y - r.quad[2].y);
+      let nearest: Quad | null = null;
+      let nearestD = Infinity;
+      for (const o of outlines) {
+        const d = quadDistance(o, r.quad);
+        if (d < nearestD) {
+          nearestD = d;
+          nearest = o;
+        }
+      }
+      if (nearest && nearestD < SNAP * diag) {
+        const s = layoutScores(cv, src, nearest, maps)[0]!;
+        out.push({ quad: nearest, layoutScore: s.score, hypothesis: s.hypothesis, snapped: true, source: outlines.indexOf(nearest) });
+      } else out.push({ quad: r.quad, layoutScore: r.score, hypothesis: r.hypothesis, snapped: false, source });
+    }
+    out.sort((a, b) => b.layoutScore - a.layoutScore);
+    // Then the outlines as found, in layout order: the mean layout can pull a card that differs from it (a
+    // mock, an older print) off its true edges, and the caller's content check decides between them.
+    for (const { quad, source } of ranked.slice(0, keep)) {
+      const s = layoutScores(cv, src, quad, maps)[0]!;
+      out.push({ quad, layoutScore: s.score, hypothesis: s.hypothesis, snapped: true, source });
+    }
+    // The same outline may be reached from several starts: keep each once.
+    return out.filter((o, i) => out.findIndex((p) => quadDistance(p.quad, o.quad) < 1) === i);
+  } finally {
+    src.delete();
+  }
+}
