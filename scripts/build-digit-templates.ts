@@ -18,14 +18,15 @@ const ARABIC_FONTS = [
   'Amiri Bold', 'Amiri', 'DejaVu Sans Bold', 'KacstBook', 'KacstOne Bold', 'KacstNaskh', 'KacstOffice', 'AlArabiya', 'Arab',
 ];
 const LATIN_FONTS = ['DejaVu Sans Mono Bold', 'DejaVu Sans Mono', 'DejaVu Sans Bold', 'DejaVu Sans', 'Noto Sans Bold', 'DejaVu Serif Bold'];
-const SIZES = [28, 40];
-/** Gaussian blur (px) of extra template renders: phone photos of the card are soft, the glyphs fatten and merge. */
-const BLURS = [0, 1.4];
+/** Point sizes: small renders are read at the reader's upscaled size, like small print in a photo. */
+const SIZES = [16, 22, 28, 40];
+/** Gaussian blur of extra renders, in px at size 28 (scaled with the size): photos are soft, glyphs fatten and merge. */
+const BLURS = [0, 1.0, 1.8];
 
 async function renderStrip(font: string, size: number, text: string, blur: number) {
   // sharp renders pango text as a white-on-black mask; invert to dark ink on white like a card.
   let img = sharp({ text: { text, font: `${font} ${size}`, dpi: 72 } }).extend({ top: 12, bottom: 12, left: 12, right: 12, background: { r: 0, g: 0, b: 0 } });
-  if (blur > 0) img = sharp(await img.png().toBuffer()).blur(blur);
+  if (blur > 0) img = sharp(await img.png().toBuffer()).blur(Math.max(0.3, (blur * size) / 28));
   const { data, info } = await img
     .negate()
     .toColourspace('b-w')

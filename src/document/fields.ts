@@ -8,6 +8,7 @@ import { crop, inkThreshold, type RawImage } from './image.js';
 import { chooseNationalId, type NidChoice } from './nid.js';
 import { loadDigitTemplates, loadLatinTemplates, readDigitLine, type DigitLine } from './ocr/digits.js';
 import type { LineVariant, TextLine, TextReader } from './ocr/text.js';
+import { placeLexicon } from './lexicon.js';
 
 export interface FieldValue {
   value: string | null;
@@ -182,23 +183,56 @@ export function findVocabularyWord(line: TextLine, vocabulary: readonly string[]
 
 /**
  * Tesseract's `ara` model has no ٢–٩: re-read any word in an address line that looks numeric with the glyph
- * reader and splice the Eastern digits back in.
+ * reader and splice the Eastern digits back in. With `lookalikes` (address line 1, where house numbers are),
+ * stray symbols and lone letters are re-read too.
  */
-export async function rereadDigitWords(card: RawImage, box: Box, line: TextLine): Promise<string> {
+export async function rereadDigitWords(card: RawImage, box: Box, line: TextLine, lookalikes = false): Promise<{ text: string; confidence: number }> {
   const crops = crop(card, pixelBox(slackBox(box), card));
   let text = line.text;
+  // Line confidence = mean word confidence, with a re-read number counting at the glyph reader's confidence.
+  const wordConf = new Map(line.words.map((w) => [w, w.confidence]));
+  const lineTop = Math.min(...line.words.map((w) => w.bbox.y0));
+  const lineBottom = Math.max(...line.words.map((w) => w.bbox.y1));
+  const lineH = Math.max(1, lineBottom - lineTop);
   for (const w of line.words) {
-    if (!/[0-9٠-٩۰-۹]/.test(w.text)) continue;
+    // Digits, or what tesseract makes of ٢–٩ (which it cannot output): a stray symbol or a lone letter that is
+    // not an address abbreviation (ش for شارع, ع for عمارة).
+    const t = w.text.trim();
+    const numeric = /[0-9٠-٩۰-۹]/.test(t);
+    const lookalike = lookalikes && t.length > 0 && t.length <= 2 && !/^[\u0621-\u064A]{2}$/.test(t) && !/^[-–/]+$/.test(t) && !placeLexicon().has(t);
+    if (!numeric && !lookalike) continue;
+    // Tesseract's box often holds only part of a number (the digits it could not read are left out): read from
+    // the neighbouring word on the left to the one on the right, over the whole line's height.
     const m = 4;
-    const left = Math.max(0, Math.floor(w.bbox.x0) - m);
-    const top = Math.max(0, Math.floor(w.bbox.y0) - m);
-    const width = Math.min(crops.width - left, Math.ceil(w.bbox.x1 - w.bbox.x0) + 2 * m);
-    const height = Math.min(crops.height - top, Math.ceil(w.bbox.y1 - w.bbox.y0) + 2 * m);
+    const others = line.words.filter((o) => o !== w);
+    const leftEdge = Math.max(w.bbox.x0 - lineH * 2, ...others.map((o) => o.bbox.x1).filter((x) => x <= w.bbox.x0 + 1));
+    const rightEdge = Math.min(w.bbox.x1 + lineH * 2, ...others.map((o) => o.bbox.x0).filter((x) => x >= w.bbox.x1 - 1));
+    const left = Math.max(0, Math.floor(leftEdge) + 1);
+    const top = Math.max(0, Math.floor(lineTop) - m);
+    const width = Math.min(crops.width - left, Math.ceil(rightEdge) - 1 - left);
+    const height = Math.min(crops.height - top, Math.ceil(lineBottom - lineTop) + 2 * m);
     if (width < 4 || height < 4) continue;
-    const digits = await readDigitLine(crop(crops, { left, top, width, height }), loadDigitTemplates());
-    if (digits.text && !digits.text.includes('/') && digits.minConfidence > 0.5) text = text.replace(w.text, toEasternDigits(digits.text));
+    // White margins on both sides: the glyph reader ignores blobs wider than half the crop (frames, artwork),
+    // which a lone digit in a word-tight crop would be.
+    const digits = await readDigitLine(padWhite(crop(crops, { left, top, width, height }), height), loadDigitTemplates());
+    // A look-alike is only replaced by a clear number: the glyph reader must be sure of every digit.
+    const minConf = numeric ? 0.5 : 0.8;
+    if (digits.text && !digits.text.includes('/') && digits.minConfidence > minConf) {
+      text = text.replace(w.text, toEasternDigits(digits.text));
+      wordConf.set(w, digits.minConfidence);
+    }
   }
-  return text;
+  const confs = [...wordConf.values()];
+  return { text, confidence: confs.length ? confs.reduce((a, b) => a + b, 0) / confs.length : line.confidence };
+}
+
+/** The image with `pad` columns of white added on the left and on the right. */
+function padWhite(img: RawImage, pad: number): RawImage {
+  const c = img.channels;
+  const w = img.width + 2 * pad;
+  const data = new Uint8Array(w * img.height * c).fill(255);
+  for (let y = 0; y < img.height; y++) data.set(img.data.subarray(y * img.width * c, (y + 1) * img.width * c), (y * w + pad) * c);
+  return { data, width: w, height: img.height, channels: c };
 }
 
 /** Vertical line centres (fraction of card height) of the right-aligned front text: 4 name/address lines + the NID. */

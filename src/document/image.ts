@@ -123,3 +123,51 @@ export function inkThreshold(grey: Uint8Array): number {
   };
   return Math.min(otsuThreshold(grey), Math.round((pct(0.005) + pct(0.5)) / 2));
 }
+
+/**
+ * Divides out the paper's brightness, estimated as a local maximum (wider than any stroke) smoothed by a box
+ * mean: glare, shadows and lighting gradients leave print of one contrast everywhere, so one global threshold
+ * works across a line that is half in glare. `r` is the window radius in pixels (about half a glyph height).
+ */
+export function flattenBackground(grey: Uint8Array, W: number, H: number, r: number): Uint8Array {
+  const tmp = new Uint8Array(W * H);
+  const bg = new Uint8Array(W * H);
+  // Separable max filter (rows, then columns).
+  for (let y = 0; y < H; y++) {
+    const row = y * W;
+    for (let x = 0; x < W; x++) {
+      let m = 0;
+      for (let k = Math.max(0, x - r); k <= Math.min(W - 1, x + r); k++) if (grey[row + k]! > m) m = grey[row + k]!;
+      tmp[row + x] = m;
+    }
+  }
+  for (let x = 0; x < W; x++) {
+    for (let y = 0; y < H; y++) {
+      let m = 0;
+      for (let k = Math.max(0, y - r); k <= Math.min(H - 1, y + r); k++) if (tmp[k * W + x]! > m) m = tmp[k * W + x]!;
+      bg[y * W + x] = m;
+    }
+  }
+  // Box mean of the maximum: the estimate follows the lighting, not single bright specks.
+  const integral = new Float64Array((W + 1) * (H + 1));
+  for (let y = 0; y < H; y++) {
+    let acc = 0;
+    for (let x = 0; x < W; x++) {
+      acc += bg[y * W + x]!;
+      integral[(y + 1) * (W + 1) + x + 1] = integral[y * (W + 1) + x + 1]! + acc;
+    }
+  }
+  const out = new Uint8Array(W * H);
+  for (let y = 0; y < H; y++) {
+    const y0 = Math.max(0, y - r);
+    const y1 = Math.min(H, y + r + 1);
+    for (let x = 0; x < W; x++) {
+      const x0 = Math.max(0, x - r);
+      const x1 = Math.min(W, x + r + 1);
+      const sum = integral[y1 * (W + 1) + x1]! - integral[y0 * (W + 1) + x1]! - integral[y1 * (W + 1) + x0]! + integral[y0 * (W + 1) + x0]!;
+      const b = sum / ((y1 - y0) * (x1 - x0));
+      out[y * W + x] = Math.min(255, Math.round((255 * grey[y * W + x]!) / Math.max(1, b)));
+    }
+  }
+  return out;
+}

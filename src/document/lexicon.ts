@@ -12,7 +12,7 @@ import { compareKey, levenshtein } from './arabic.js';
 import { GOVERNORATES } from './nid.js';
 import { FAMILY_NAMES, FEMALE_NAMES, MALE_NAMES, NAME_PARTICLES } from './synth/names.js';
 import { ADDRESS_WORDS, DISTRICTS, STREET_NAMES, VILLAGE_NAMES } from './synth/places.js';
-import { cardSpelling } from './synth/spec.js';
+import { JOBS, cardSpelling } from './synth/spec.js';
 
 const MORE_NAMES = `
 آدم ابراهيم ابوبكر ابو احسان ادهم ادريس اديب ازهر اسامه اسحاق اسعد اسماعيل اشرف اكرم الامير الحسن الحسين السيد الشحات الصاوي
@@ -110,7 +110,28 @@ export class WordLexicon {
   }
 }
 
+/** Common occupations and employers on the back's job lines (general knowledge, not the eval cards). */
+const MORE_JOB_WORDS = `
+طالب طالبه موظف موظفه مهندس مهندسه طبيب طبيبه بشري بشريه اسنان بيطري صيدلي صيدليه محاسب محاسبه مدرس مدرسه معلم معلمه
+محامي محاميه مزارع عامل عامله سائق نجار حداد سباك كهربائي ميكانيكي فني فنيه ممرض ممرضه تاجر تاجره اعمال حره ربه منزل
+بالمعاش بدون عمل لا يعمل ضابط شرطه جيش مجند مساعد امين عسكري رقيب مدير مديره اداره رئيس قسم اخصائي اخصائيه باحث باحثه
+مبرمج مبرمجه مصمم مصممه صحفي صحفيه مترجم مترجمه استاذ جامعي دكتور معيد مهني حرفي بائع بائعه خياط خياطه حلاق طباخ
+عامل زراعي صناعي مقاول سكرتير سكرتيره كاتب كاتبه مراقب ملاحظ مندوب مبيعات مشرف مشرفه امن حارس خفير فلاح صياد
+وزاره التربيه والتعليم الصحه والسكان الزراعه الداخليه الدفاع العدل الماليه الكهرباء الطاقه البترول الاوقاف التموين
+مديريه هيئه الهيئه القوميه العامه للبريد للتأمين الاجتماعي مصلحه الضرائب الجمارك الشهر العقاري مجلس مدينه محافظه
+شركه الشركه المصريه للاتصالات القطاع الخاص العام الاعمال بنك البنك الاهلي المصري مصر القاهره مستشفى جامعه كليه معهد مدرسه
+السكه الحديد مترو الانفاق النقل العام المقاولون العرب للبترول للكهرباء للطيران السويدي للكابلات الازهر الشريف
+`;
+
 let names: WordLexicon | undefined;
+let jobs: WordLexicon | undefined;
+
+/** Occupations and employers (job and job-title lines). */
+export function jobLexicon(): WordLexicon {
+  jobs ??= new WordLexicon(lexiconOf([...JOBS.flatMap(([male, female, , employers]) => [male, female, ...employers]), MORE_JOB_WORDS]));
+  return jobs;
+}
+
 let places: WordLexicon | undefined;
 
 /** Given names, family names and name particles. */

@@ -267,47 +267,57 @@ function quadDistance(a: Quad, b: Quad): number {
 }
 
 /**
- * Ranks outlines by how well their content matches the layout, aligns the best `keep` with it, and returns them
- * best first. An aligned quad that lands within SNAP of an outline the edge finders proposed is replaced by that
- * outline: edges locate a card to a pixel, while the mean layout only gets within a few per cent of it (real
- * cards differ a little from the generated ones the layout was averaged over). The layout fixes the gross errors.
+ * Candidates for the card, best first and computed on demand (a refinement costs ~50–80 ms, and the first
+ * candidate usually reads). Outlines are ranked by how well their content matches the layout; for each of the
+ * best `keep`, the layout-aligned quad comes first, then the outline as found. An aligned quad that lands
+ * within SNAP of an outline the edge finders proposed is replaced by that outline: edges locate a card to a
+ * pixel, while the mean layout only gets within a few per cent of it (real cards differ a little from the
+ * generated ones it was averaged over, and a mock or an older print more). The layout fixes the gross errors;
+ * the caller's content check (the number line must read) decides between candidates.
  */
-export function alignOutlines(cv: OpenCV, img: RawImage, outlines: Quad[], keep: number): AlignedOutline[] {
+export function* alignedCandidates(cv: OpenCV, img: RawImage, outlines: Quad[], keep: number): Generator<AlignedOutline> {
   const SNAP = 0.04;
   const src = refineSource(cv, img);
   try {
     const maps = loadLayoutMaps();
-    const ranked = outlines.map((quad, source) => ({ quad, source, score: layoutScores(cv, src, quad, maps)[0]!.score })).sort((a, b) => b.score - a.score);
-    const out: AlignedOutline[] = [];
-    for (const { quad, score, source } of ranked.slice(0, keep)) {
+    const ranked = outlines.map((quad, source) => ({ quad, source, s: layoutScores(cv, src, quad, maps)[0]! })).sort((a, b) => b.s.score - a.s.score);
+    const seen: Quad[] = [];
+    const fresh = (q: Quad) => !seen.some((p) => quadDistance(p, q) < 1);
+    for (const { quad, source, s } of ranked.slice(0, keep)) {
       // An outline that matches far worse than the best is some other object: not worth aligning.
-      if (score < ranked[0]!.score * 0.3) continue;
-      const r = refineQuad(cv, src, quad, maps);
-      const diag = Math.hypot(r.quad[0].x - r.quad[2].x, r.quad[0].y - r.quad[2].y);
-      let nearest: Quad | null = null;
-      let nearestD = Infinity;
-      for (const o of outlines) {
-        const d = quadDistance(o, r.quad);
-        if (d < nearestD) {
-          nearestD = d;
-          nearest = o;
+      if (s.score >= ranked[0]!.s.score * 0.3) {
+        const r = refineQuad(cv, src, quad, maps);
+        const diag = Math.hypot(r.quad[0].x - r.quad[2].x, r.quad[0].y - r.quad[2].y);
+        let nearest = -1;
+        let nearestD = Infinity;
+        outlines.forEach((o, i) => {
+          const d = quadDistance(o, r.quad);
+          if (d < nearestD) {
+            nearestD = d;
+            nearest = i;
+          }
+        });
+        let cand: AlignedOutline;
+        if (nearest >= 0 && nearestD < SNAP * diag) {
+          const ns = layoutScores(cv, src, outlines[nearest]!, maps)[0]!;
+          cand = { quad: outlines[nearest]!, layoutScore: ns.score, hypothesis: ns.hypothesis, snapped: true, source: nearest };
+        } else cand = { quad: r.quad, layoutScore: r.score, hypothesis: r.hypothesis, snapped: false, source };
+        if (fresh(cand.quad)) {
+          seen.push(cand.quad);
+          yield cand;
         }
       }
-      if (nearest && nearestD < SNAP * diag) {
-        const s = layoutScores(cv, src, nearest, maps)[0]!;
-        out.push({ quad: nearest, layoutScore: s.score, hypothesis: s.hypothesis, snapped: true, source: outlines.indexOf(nearest) });
-      } else out.push({ quad: r.quad, layoutScore: r.score, hypothesis: r.hypothesis, snapped: false, source });
+      if (fresh(quad)) {
+        seen.push(quad);
+        yield { quad, layoutScore: s.score, hypothesis: s.hypothesis, snapped: true, source };
+      }
     }
-    out.sort((a, b) => b.layoutScore - a.layoutScore);
-    // Then the outlines as found, in layout order: the mean layout can pull a card that differs from it (a
-    // mock, an older print) off its true edges, and the caller's content check decides between them.
-    for (const { quad, source } of ranked.slice(0, keep)) {
-      const s = layoutScores(cv, src, quad, maps)[0]!;
-      out.push({ quad, layoutScore: s.score, hypothesis: s.hypothesis, snapped: true, source });
-    }
-    // The same outline may be reached from several starts: keep each once.
-    return out.filter((o, i) => out.findIndex((p) => quadDistance(p.quad, o.quad) < 1) === i);
   } finally {
     src.delete();
   }
+}
+
+/** All candidates of alignedCandidates at once. */
+export function alignOutlines(cv: OpenCV, img: RawImage, outlines: Quad[], keep: number): AlignedOutline[] {
+  return [...alignedCandidates(cv, img, outlines, keep)];
 }

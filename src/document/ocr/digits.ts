@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { inkThreshold, toMaxChannel, type RawImage } from '../image.js';
+import { flattenBackground, inkThreshold, toMaxChannel, type RawImage } from '../image.js';
 
 /**
  * Eastern set: '0'…'9' (value of the Eastern digit) and '/' (date separator).
@@ -70,21 +70,24 @@ export interface InkMask {
   H: number;
 }
 
-/** max(R,G,B) → Lanczos upscale → global Otsu: 1 = ink. */
+/** max(R,G,B) → flattened lighting → Lanczos upscale → global Otsu: 1 = ink. */
 export async function binarizeForDigits(img: RawImage, scale: number): Promise<InkMask> {
   const g = toMaxChannel(img);
+  // Glare and shadows across the line: flatten the paper first (window about a quarter of the crop height),
+  // at the crop's own resolution (cheap; the lighting is smooth).
+  const flat0 = flattenBackground(g.data, g.width, g.height, Math.max(3, Math.round(g.height * 0.25)));
   const W = Math.max(1, Math.round(g.width * scale));
   const H = Math.max(1, Math.round(g.height * scale));
-  const up = await sharp(Buffer.from(g.data.buffer, g.data.byteOffset, g.data.length), {
+  const flat = await sharp(Buffer.from(flat0.buffer, flat0.byteOffset, flat0.length), {
     raw: { width: g.width, height: g.height, channels: 1 },
   })
     .resize(W, H, { kernel: 'lanczos3', fit: 'fill' })
     .toColourspace('b-w')
     .raw()
     .toBuffer();
-  const thr = inkThreshold(up);
+  const thr = inkThreshold(flat);
   const ink = new Uint8Array(W * H);
-  for (let i = 0; i < ink.length; i++) ink[i] = up[i]! <= thr ? 1 : 0;
+  for (let i = 0; i < ink.length; i++) ink[i] = flat[i]! <= thr ? 1 : 0;
   return { ink, W, H };
 }
 
@@ -309,8 +312,11 @@ export function classifyGlyph(f: Float32Array, templates: DigitTemplate[]): Digi
   return ws.map((e) => ({ label: e.label, p: e.w / z }));
 }
 
-export async function readDigitLine(img: RawImage, templates: DigitTemplate[], opts: SegmentOptions = {}): Promise<DigitLine> {
-  // Digits need ~40 px of height to segment cleanly: estimate at 2× then re-binarise at the right scale.
+/**
+ * Segments at the scale the reader works at: digits need ~40 px of height to segment cleanly, so the line is
+ * estimated at 2× and re-binarised at the right scale. Templates are made the same way (small renders too).
+ */
+export async function segmentAtReadingScale(img: RawImage, opts: SegmentOptions = {}): Promise<{ segs: ReturnType<typeof segmentDigits>; scale: number; typical: number }> {
   let scale = 2;
   let segs = segmentDigits(await binarizeForDigits(img, scale), opts);
   const hs = segs.map((s) => s.glyph.y1 - s.glyph.y0 + 1).sort((a, b) => a - b);
@@ -319,6 +325,11 @@ export async function readDigitLine(img: RawImage, templates: DigitTemplate[], o
     scale = Math.min(8, Math.ceil((scale * 48) / typical));
     segs = segmentDigits(await binarizeForDigits(img, scale), opts);
   }
+  return { segs, scale, typical };
+}
+
+export async function readDigitLine(img: RawImage, templates: DigitTemplate[], opts: SegmentOptions = {}): Promise<DigitLine> {
+  const { segs, scale, typical } = await segmentAtReadingScale(img, opts);
   const glyphs: ReadGlyph[] = segs.map(({ glyph, f }) => ({
     alternatives: classifyGlyph(f, templates),
     box: [glyph.x0 / scale, glyph.y0 / scale, (glyph.x1 - glyph.x0 + 1) / scale, (glyph.y1 - glyph.y0 + 1) / scale],
@@ -333,7 +344,7 @@ export async function readDigitLine(img: RawImage, templates: DigitTemplate[], o
  * glyphs give the line context (height, baseline) the reader measures on real lines.
  */
 export async function templatesFromStrip(img: RawImage, label: DigitLabel, font: string, outerLabel?: DigitLabel): Promise<DigitTemplate[]> {
-  const segs = segmentDigits(await binarizeForDigits(img, 1));
+  const { segs } = await segmentAtReadingScale(img);
   if (segs.length !== 3) return [];
   const out: DigitTemplate[] = [{ label, font, f: segs[1]!.f }];
   if (label === outerLabel) out.push({ label, font, f: segs[0]!.f });

@@ -116,7 +116,7 @@ export function cardSpelling(s: string, opts: { taAsHa?: boolean; keepHamza?: bo
     .join(' ');
 }
 
-const JOBS: ReadonlyArray<readonly [male: string, female: string, weight: number, employers: readonly string[]]> = [
+export const JOBS: ReadonlyArray<readonly [male: string, female: string, weight: number, employers: readonly string[]]> = [
   ['طالب', 'طالبة', 8, []],
   ['موظف', 'موظفة', 6, ['وزارة التربية والتعليم', 'مديرية الصحة', 'الهيئة القومية للبريد', 'مصلحة الضرائب', 'وزارة الزراعة', 'مجلس مدينة']],
   ['مهندس', 'مهندسة', 3, ['شركة المقاولون العرب', 'الشركة المصرية للاتصالات', 'شركة مصر للبترول', 'القطاع الخاص', 'شركة السويدى للكابلات']],
