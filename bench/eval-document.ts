@@ -30,6 +30,8 @@ interface Case {
   attack: string | null;
   /** Synthetic only: the generator's degradation level (clean, light, medium, heavy). */
   level?: string;
+  /** Real only: a genuine card photo its author did not redact, scribble on or pixelate (MANIFEST `pii`). */
+  unredacted?: boolean;
   /** Expected values by spec field name; absent = not scored. */
   labels: Record<string, string>;
 }
@@ -76,7 +78,7 @@ function syntheticCases(dir: string): Case[] {
 /** Real cards: MANIFEST labels mapped to spec field names. Only legible, unredacted values are scored. */
 function realCases(dir: string): Case[] {
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'MANIFEST.json'), 'utf8')) as {
-    files: { file: string; labels?: Record<string, unknown> }[];
+    files: { file: string; pii?: string; labels?: Record<string, unknown> }[];
   };
   const out: Case[] = [];
   for (const f of manifest.files) {
@@ -102,7 +104,7 @@ function realCases(dir: string): Case[] {
       put('gender', L.gender_text, 'gender_text');
     }
     // Cards with nothing scorable (e.g. name-only mock renders) still count for detection/classification.
-    out.push({ set: 'real', file: path.join(dir, f.file), side, attack: null, labels });
+    out.push({ set: 'real', file: path.join(dir, f.file), side, attack: null, labels, unredacted: /^real_person_unredacted/.test(f.pii ?? '') });
   }
   return out;
 }
@@ -302,6 +304,9 @@ async function main() {
     const outcomes = await runEngine(engine, cases, 'real');
     const base = await runBaseline(cases);
     report.push(...summary(`Real cards (${path.basename(REAL_DIR)}, all ${cases.length} labelled images incl. mocks/redacted)`, outcomes, base));
+    // The issue's targets are about legible real cards: the unredacted photos of genuine cards, on their own.
+    const legible = outcomes.filter((o) => o.c.unredacted);
+    report.push(...summary(`Real cards, unredacted genuine photos only (${legible.length} images; some carry drawn YOLO boxes)`, legible, base));
   }
   await engine.close();
   clearInterval(rssTimer);

@@ -238,13 +238,13 @@ export class DocumentEngine {
   }
 
   /**
-   * A name line that does not read as known names with confidence is read again at a larger scale and with a
-   * wide margin (short bold names are tesseract's weak spot); the most confident reading wins.
+   * A name line that does not read as known names with confidence is read again at a larger and a smaller scale
+   * and with a wide margin (short bold names are tesseract's weak spot); the most confident reading wins.
    */
   private async readName(card: RawImage, box: Box, line: TextLine, single: boolean): Promise<FieldValue> {
     let best = nameField(line, single);
     if (best.confidence >= TEXT_MIN_CONFIDENCE) return best;
-    for (const variant of ['large', 'padded'] as const) {
+    for (const variant of ['large', 'small', 'padded'] as const) {
       const again = nameField(await readText(this.text, card, box, true, variant), single);
       // A second read that disagreed with the first and is not made of known names is not trusted.
       if (again.value && correctLine(again.value, nameLexicon()).unknown) again.confidence = Math.min(again.confidence, TEXT_MIN_CONFIDENCE - 0.01);

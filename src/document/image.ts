@@ -149,15 +149,23 @@ export function flattenBackground(grey: Uint8Array, W: number, H: number, r: num
     }
   }
   // Box mean of the maximum: the estimate follows the lighting, not single bright specks.
+  const mean = boxMean(bg, W, H, r);
+  const out = new Uint8Array(W * H);
+  for (let i = 0; i < W * H; i++) out[i] = Math.min(255, Math.round((255 * grey[i]!) / Math.max(1, mean[i]!)));
+  return out;
+}
+
+/** Mean over the (2r+1)² window around each pixel (clipped at the borders), from an integral image. */
+export function boxMean(grey: Uint8Array, W: number, H: number, r: number): Float32Array {
   const integral = new Float64Array((W + 1) * (H + 1));
   for (let y = 0; y < H; y++) {
     let acc = 0;
     for (let x = 0; x < W; x++) {
-      acc += bg[y * W + x]!;
+      acc += grey[y * W + x]!;
       integral[(y + 1) * (W + 1) + x + 1] = integral[y * (W + 1) + x + 1]! + acc;
     }
   }
-  const out = new Uint8Array(W * H);
+  const out = new Float32Array(W * H);
   for (let y = 0; y < H; y++) {
     const y0 = Math.max(0, y - r);
     const y1 = Math.min(H, y + r + 1);
@@ -165,8 +173,7 @@ export function flattenBackground(grey: Uint8Array, W: number, H: number, r: num
       const x0 = Math.max(0, x - r);
       const x1 = Math.min(W, x + r + 1);
       const sum = integral[y1 * (W + 1) + x1]! - integral[y0 * (W + 1) + x1]! - integral[y1 * (W + 1) + x0]! + integral[y0 * (W + 1) + x0]!;
-      const b = sum / ((y1 - y0) * (x1 - x0));
-      out[y * W + x] = Math.min(255, Math.round((255 * grey[y * W + x]!) / Math.max(1, b)));
+      out[y * W + x] = sum / ((y1 - y0) * (x1 - x0));
     }
   }
   return out;

@@ -8,7 +8,7 @@
  * names below, written from general knowledge of Egyptian naming. None were taken from the evaluation cards.
  * Spelling differences (hamza forms, ى/ي, ة/ه) are folded by compareKey.
  */
-import { compareKey, levenshtein } from './arabic.js';
+import { compareKey } from './arabic.js';
 import { GOVERNORATES } from './nid.js';
 import { FAMILY_NAMES, FEMALE_NAMES, MALE_NAMES, NAME_PARTICLES } from './synth/names.js';
 import { ADDRESS_WORDS, DISTRICTS, STREET_NAMES, VILLAGE_NAMES } from './synth/places.js';
@@ -31,6 +31,20 @@ const MORE_NAMES = `
 سلمى سلوى سماح سمر سميره سناء سهام سهير سوسن شاديه شيماء شيرين صابرين صباح صفاء صفيه ضحى عائشه عبير عزه عفاف علا عليه فاطمه
 فايزه فتحيه فرح فوزيه قمر كريمه لبنى لمياء ليلى مايسه مروه مريم منى منه مها ميار ميرفت ناديه ناهد نجلاء نجوى ندى نرمين نسرين نشوى
 نعمه نفيسه نهى نهال نور نورا نوال هاجر هاله هبه هدى هند هناء وفاء ولاء ياسمين يسرا يمنى ماريان مارينا مريان ايرينى فيبي كاترين
+ابوالعلا ابوالفتوح ابوالمجد ابوزيد ابوالنجا ابوالحسن ابوالعز اسكندر الجمال الجوهري الحسيني الحناوي الدسوقي الدمرداش
+الرفاعي الزهيري السعدني السنوسي الشاذلي الشافعي الشرقاوي الشناوي الصعيدي الطحاوي العربي العشري الغزالي الفقي القاضي
+القليوبي المصري المغربي المنشاوي المهدي النجار النحاس الهواري الوكيل بدير بخيت برعي بسطاويسي بطرس بلال بهنسي تهامي
+جادالله جاد الكريم جبر جرجس جمعه حجاج حسانين حسب الله حسنين حلمي حمدان حمودة خلاف خيري دراز دياب رزق الله رشوان رمزي
+زايد زغلول سرحان سعفان سلام سليمان سويلم شاهين شبل شحاته شرف شكري شلبي صادق صقر ضيف طنطاوي طلبه عبدالعال عبيد عثمان
+عرابي عزب عسكر عطا عطا الله علام عمران عنان عوده غنيم فايد فراج فرغلي قطب قنديل كساب لبيب متولي مجاهد محفوظ مرزوق مسلم
+مطاوع معوض منسي منصور موافي نافع نوار هلال هيكل وهدان يوسف ابوالخير ابوالوفا ابوبكر الصديق
+احمد محمد محمود مصطفى ابراهيم اسماعيل مرقس عياد ملك نجيب ونيس فهيم ميخائيل عطيه جرجس غبريال منقريوس تادرس اسحق
+زكي حكيم لمعي ناشد شاكر فوزي ثابت مسعد حبشي كامل رياض سدراك بشاي قلدس اقلاديوس باخوم بقطر بسادة ابادير
+ادم ايهم بيجاد جاسر حمزه راكان ريان زياد سليم عبد الملك عمار فارس كنان مالك مروان معاذ يامن يزن ياسين ايسل
+اروى الين بسمله تالين تقى جودي جوري حلا رزان رهف ريماس سيلا فريده لجين لمار ليان مريم ملك نادين نور الهدى هنا
+`;
+/** The parts of compound names (عبد + a divine name), which cards print as two words. */
+const MORE_NAME_PARTS = `
 عبد الله الرحمن الرحيم العزيز الحميد الفتاح الحليم الكريم المنعم العظيم الغني الستار الناصر الهادي الباسط الجواد الوهاب اللطيف
 المجيد الحكيم السلام القادر الغفار التواب الصمد الرازق العال الحي القوي المعطي الرؤوف الخالق الباري العليم البديع الجليل
 المقصود الشافي الموجود الحفيظ الوكيل الرشيد الحق النبي المطلب المحسن الفضيل الجابر المنصف الدايم المولي الرسول
@@ -69,6 +83,34 @@ function lexiconOf(sources: Iterable<string>): Map<string, string> {
   return words;
 }
 
+/** Letters that differ only in their dots: OCR confuses these far more often than other pairs. */
+const SAME_SKELETON: readonly string[] = ['جحخ', 'بتثنيى', 'دذ', 'رز', 'سش', 'صض', 'طظ', 'عغ', 'فق', 'هة'];
+const skeletonOf = new Map<string, number>();
+SAME_SKELETON.forEach((group, i) => {
+  for (const ch of group) skeletonOf.set(ch, i);
+});
+
+/**
+ * Edit distance in which swapping two letters of the same dotless skeleton (ج/ح, ب/ت/ن, ر/ز, ...) costs half:
+ * جورح is then nearer to جورج than to جوري, and a tie between them does not block the fix.
+ */
+export function ocrDistance(a: string, b: string): number {
+  const A = Array.from(a);
+  const B = Array.from(b);
+  let prev = Array.from({ length: B.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= A.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= B.length; j++) {
+      const x = A[i - 1]!;
+      const y = B[j - 1]!;
+      const sub = x === y ? 0 : skeletonOf.has(x) && skeletonOf.get(x) === skeletonOf.get(y) ? 0.5 : 1;
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + sub);
+    }
+    prev = cur;
+  }
+  return prev[B.length]!;
+}
+
 /** A set of words with lookup of the unique nearest word within a few edits. */
 export class WordLexicon {
   private readonly byLength = new Map<number, string[]>();
@@ -98,7 +140,7 @@ export class WordLexicon {
     let tie = false;
     for (let len = n - maxDistance; len <= n + maxDistance; len++) {
       for (const w of this.byLength.get(len) ?? []) {
-        const d = levenshtein(key, w);
+        const d = ocrDistance(key, w);
         if (d > maxDistance) continue;
         if (!best || d < best.distance) {
           best = { word: w, distance: d };
@@ -136,7 +178,7 @@ let places: WordLexicon | undefined;
 
 /** Given names, family names and name particles. */
 export function nameLexicon(): WordLexicon {
-  names ??= new WordLexicon(lexiconOf([...[...MALE_NAMES, ...FEMALE_NAMES, ...FAMILY_NAMES, ...NAME_PARTICLES].map(([ar]) => ar), MORE_NAMES]));
+  names ??= new WordLexicon(lexiconOf([...[...MALE_NAMES, ...FEMALE_NAMES, ...FAMILY_NAMES, ...NAME_PARTICLES].map(([ar]) => ar), MORE_NAMES, MORE_NAME_PARTS]));
   return names;
 }
 
@@ -152,6 +194,7 @@ export function placeLexicon(): WordLexicon {
       MORE_PLACE_WORDS,
       ...[...MALE_NAMES, ...FEMALE_NAMES, ...FAMILY_NAMES, ...NAME_PARTICLES].map(([ar]) => ar),
       MORE_NAMES,
+      MORE_NAME_PARTS,
     ]),
   );
   return places;
@@ -206,7 +249,7 @@ export function correctLine(text: string, lexicon: WordLexicon): LineCorrection 
     const near = len >= 3 ? lexicon.nearest(w, len >= 6 ? 2 : 1) : null;
     if (near) {
       out.push(lexicon.display(near.word));
-      if (near.distance === 1) result.corrected++;
+      if (near.distance <= 1) result.corrected++;
       else result.corrected2++;
     } else {
       out.push(w);

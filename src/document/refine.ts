@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { OpenCV } from './cv.js';
 import type { Point, Quad } from './detect.js';
-import type { RawImage } from './image.js';
+import { boxMean, type RawImage } from './image.js';
 
 /** Ink map resolution (the card at this size, ink averaged into MAP_W × MAP_H cells). */
 export const MAP_W = 48;
@@ -66,30 +66,15 @@ function rotate180Map(m: Float32Array): Float32Array {
  */
 export function inkMap(grey: Uint8Array, w: number, h: number): Float32Array {
   // Local background: a box mean over about 1/8 of the card height.
-  const r = Math.max(2, Math.round(h / 16));
-  const integral = new Float64Array((w + 1) * (h + 1));
-  for (let y = 0; y < h; y++) {
-    let row = 0;
-    for (let x = 0; x < w; x++) {
-      row += grey[y * w + x]!;
-      integral[(y + 1) * (w + 1) + x + 1] = integral[y * (w + 1) + x + 1]! + row;
-    }
-  }
+  const mean = boxMean(grey, w, h, Math.max(2, Math.round(h / 16)));
   const cw = w / MAP_W;
   const ch = h / MAP_H;
   const out = new Float32Array(MAP_W * MAP_H);
   for (let y = 0; y < h; y++) {
-    const y0 = Math.max(0, y - r);
-    const y1 = Math.min(h, y + r + 1);
+    const cy = Math.min(MAP_H - 1, Math.floor(y / ch));
     for (let x = 0; x < w; x++) {
-      const x0 = Math.max(0, x - r);
-      const x1 = Math.min(w, x + r + 1);
-      const sum = integral[y1 * (w + 1) + x1]! - integral[y0 * (w + 1) + x1]! - integral[y1 * (w + 1) + x0]! + integral[y0 * (w + 1) + x0]!;
-      const mean = sum / ((y1 - y0) * (x1 - x0));
-      const ink = Math.min(1, Math.max(0, (mean - grey[y * w + x]! - 10) / 50));
-      const cx = Math.min(MAP_W - 1, Math.floor(x / cw));
-      const cy = Math.min(MAP_H - 1, Math.floor(y / ch));
-      out[cy * MAP_W + cx]! += ink;
+      const ink = Math.min(1, Math.max(0, (mean[y * w + x]! - grey[y * w + x]! - 10) / 50));
+      out[cy * MAP_W + Math.min(MAP_W - 1, Math.floor(x / cw))]! += ink;
     }
   }
   return out;

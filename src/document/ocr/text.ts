@@ -210,9 +210,25 @@ function keepRightRun(line: BinaryLine, lineH: number): BinaryLine {
 
 /**
  * Second reads of a line that did not read as known words: a larger scale (short bold words lose their dots and
- * teeth at the usual size) or a wide white margin (a word alone at the crop edge is often cut or ignored).
+ * teeth at the usual size), a smaller one (a big lone word sometimes reads as nothing), or a wide white margin
+ * (a word alone at the crop edge is often cut or ignored).
  */
-export type LineVariant = 'plain' | 'large' | 'padded';
+export type LineVariant = 'plain' | 'large' | 'small' | 'padded';
+
+/** The binary line resized by `k` (a big single word sometimes reads only smaller: tesseract's line model). */
+async function scaleLine(line: BinaryLine, k: number): Promise<BinaryLine> {
+  const width = Math.max(8, Math.round(line.width * k));
+  const height = Math.max(8, Math.round(line.height * k));
+  const grey = await sharp(Buffer.from(line.data.buffer, line.data.byteOffset, line.data.length), { raw: { width: line.width, height: line.height, channels: 1 } })
+    .resize(width, height, { kernel: 'linear', fit: 'fill' })
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer();
+  const data = new Uint8Array(width * height);
+  for (let i = 0; i < data.length; i++) data[i] = grey[i]! < 128 ? 0 : 255;
+  const sx = width / line.width;
+  return { data, width, height, scale: line.scale * sx, top: (line.top ?? 0) * sx, left: (line.left ?? 0) * sx };
+}
 
 function padLine(line: BinaryLine): BinaryLine {
   const m = Math.round(line.height * 0.6);
@@ -256,6 +272,7 @@ export class TextReader {
       line = isolateLine(await binarizeForText(img, scale), expectedCenter, rightAligned);
     }
     if (variant === 'padded') line = padLine(line);
+    if (variant === 'small') line = await scaleLine(line, 0.6);
     // Blank line (an optional field left empty): tesseract would only print diagnostics for it.
     if (!line.data.includes(0)) return { text: '', confidence: 1, words: [] };
     const result = await this.readPng(await toPng(line));
