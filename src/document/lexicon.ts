@@ -204,8 +204,10 @@ export interface LineCorrection {
   text: string;
   /** Words found in the lexicon as read. */
   known: number;
-  /** Words replaced by a unique lexicon word at edit distance 1 (or joined from a split word). */
+  /** Words replaced by a unique lexicon word within edit distance 1 (or joined from a split word). */
   corrected: number;
+  /** Of `corrected`, those that only swapped letters of the same dotless shape (the commonest OCR slip). */
+  correctedDots: number;
   /** Words replaced at edit distance 2 (long words only). */
   corrected2: number;
   /** Words left as read (not in the lexicon, no unique near word). */
@@ -222,7 +224,7 @@ export interface LineCorrection {
 export function correctLine(text: string, lexicon: WordLexicon): LineCorrection {
   const raw = text.split(' ').filter(Boolean);
   const out: string[] = [];
-  const result: LineCorrection = { text: '', known: 0, corrected: 0, corrected2: 0, unknown: 0 };
+  const result: LineCorrection = { text: '', known: 0, corrected: 0, correctedDots: 0, corrected2: 0, unknown: 0 };
   const isWord = (w: string) => /^[\u0621-\u064A]+$/.test(w);
   for (let i = 0; i < raw.length; i++) {
     const w = raw[i]!;
@@ -237,10 +239,13 @@ export function correctLine(text: string, lexicon: WordLexicon): LineCorrection 
       continue;
     }
     if (next && isWord(next) && !lexicon.has(next)) {
-      const joined = lexicon.has(w + next) ? compareKey(w + next) : lexicon.nearest(w + next, 1)?.word;
+      const exact = lexicon.has(w + next);
+      const joined = exact ? compareKey(w + next) : lexicon.nearest(w + next, 1)?.word;
       if (joined) {
         out.push(lexicon.display(joined));
         result.corrected++;
+        // A word split in two and joined back exactly is as safe as a dot slip.
+        if (exact) result.correctedDots++;
         i++;
         continue;
       }
@@ -251,6 +256,7 @@ export function correctLine(text: string, lexicon: WordLexicon): LineCorrection 
       out.push(lexicon.display(near.word));
       if (near.distance <= 1) result.corrected++;
       else result.corrected2++;
+      if (near.distance === 0.5) result.correctedDots++;
     } else {
       out.push(w);
       result.unknown++;

@@ -10,7 +10,8 @@ import { compareKey } from '../../src/document/arabic.js';
 import { loadOpenCV, type OpenCV } from '../../src/document/cv.js';
 import type { Quad } from '../../src/document/detect.js';
 import { decodeRgb, type RawImage } from '../../src/document/image.js';
-import { correctLine, nameLexicon, placeLexicon } from '../../src/document/lexicon.js';
+import { dashBeforeGovernorate } from '../../src/document/engine.js';
+import { correctLine, nameLexicon, ocrDistance, placeLexicon } from '../../src/document/lexicon.js';
 import { alignOutlines, layoutScores, refineQuad, refineSource } from '../../src/document/refine.js';
 
 describe('lexicon correction', () => {
@@ -31,6 +32,20 @@ describe('lexicon correction', () => {
     assert.equal(odd.unknown, 1);
     // A two-letter difference in a short word is another word, not a slip.
     assert.equal(correctLine('حسم', nameLexicon()).corrected2, 0);
+  });
+
+  it('puts back the dash before the governorate that tesseract read as a number', () => {
+    assert.equal(dashBeforeGovernorate('حلوان ١٠ القاهره'), 'حلوان - القاهره');
+    assert.equal(dashBeforeGovernorate('مركز البدرشين الجيزه'), 'مركز البدرشين - الجيزه');
+    // Already right, or no governorate at the end: untouched.
+    assert.equal(dashBeforeGovernorate('الدقى - الجيزه'), 'الدقى - الجيزه');
+    assert.equal(dashBeforeGovernorate('١٢ شارع التحرير'), '١٢ شارع التحرير');
+  });
+
+  it('weighs swaps of letters with the same dotless shape as half a slip', () => {
+    assert.equal(ocrDistance('جورح', 'جورج'), 0.5);
+    assert.equal(ocrDistance('جورح', 'جوري'), 1);
+    assert.equal(compareKey(correctLine('جورح', nameLexicon()).text), compareKey('جورج'));
   });
 
   it('corrects address words and passes numbers and dashes through', () => {
