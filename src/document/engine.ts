@@ -364,9 +364,12 @@ export class DocumentEngine {
     const expiryDate = parsePrintedDate(expiry.value ?? '');
     findings.push(...expiryFindings(expiry.value, expiryDate, now));
     // Cards are valid for seven years from the issue month: two independent reads that agree on it confirm each other.
-    // The agreement says nothing about the expiry day, which keeps its own reading's confidence.
+    // The agreement confirms the issue date and the expiry's year and month; the expiry day is then chosen
+    // among the day readings alone, with that choice's own confidence.
     if (releaseDate && expiryDate && expiryDate.year === releaseDate.year + CARD_VALIDITY_YEARS && expiryDate.month === releaseDate.month) {
       release.confidence = Math.max(release.confidence, 0.95);
+      const day = await readDate(card, BACK_EXPIRY_DATE_BOX, { digits: 8, minYear: 2000, maxYear: year + 20, yearMonth: { year: expiryDate.year, month: expiryDate.month } });
+      if (day.plausible && day.value === expiry.value) expiry.confidence = Math.max(expiry.confidence, day.confidence);
     }
 
     // The husband line is printed only for married women ("الزوج / name"); an empty crop reads as nothing or noise.

@@ -59,6 +59,8 @@ export interface DateRule {
   digits: 6 | 8;
   minYear: number;
   maxYear: number;
+  /** Year and month known from elsewhere (the expiry from the issue date): only the day is chosen. */
+  yearMonth?: { year: number; month: number };
 }
 
 export interface DateReading {
@@ -113,6 +115,7 @@ function plausibleDate(s: string, rule: DateRule): boolean {
   const y = +s.slice(0, 4);
   const m = +s.slice(4, 6);
   if (y < rule.minYear || y > rule.maxYear || m < 1 || m > 12) return false;
+  if (rule.yearMonth && (y !== rule.yearMonth.year || m !== rule.yearMonth.month)) return false;
   if (rule.digits === 6) return true;
   const d = +s.slice(6, 8);
   return d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
