@@ -25,7 +25,7 @@ for (let i = 0; i < n; i++) {
     try {
       const r = await engine.scan(side === 'front' ? card.front : card.back, { expectedSide: side });
       if (r.findings.length) clean = false;
-      for (const [field, want] of Object.entries(card.labels[side] as Record<string, unknown>)) {
+      for (const [field, want] of Object.entries(card.labels[side] as unknown as Record<string, unknown>)) {
         if (field.endsWith('_english') || !(field in r.data)) continue;
         const s = stats.get(`${side}.${field}`) ?? { n: 0, right: 0, flagged: 0, rightFlagged: 0 };
         const right = compareKey(r.data[field] ?? '') === compareKey(String(want ?? ''));

@@ -136,7 +136,6 @@ export class DocumentEngine {
     // Outlines best first; the first whose content reads as an ID card wins (papers and phones look card-like).
     t = performance.now();
     type Located = { found: CardCandidate; card: RawImage; quality: QualityResult; cues: SideCues };
-    let first: Located | null = null;
     // The best candidate that is an outline in the photo, not just the whole frame: its quality decides between
     // "a card we cannot read" (5006) and "not an ID" (5001); without one there is no card at all (3011).
     let firstOutline: Located | null = null;
@@ -147,7 +146,6 @@ export class DocumentEngine {
       const card = warpQuad(this.cv, photo, found.quad, CANONICAL_W, CANONICAL_H);
       const quality = judgeQuality(laplacianVariance(this.cv, toGrey(card)), found.shortSidePx, glareFraction(card));
       const cues = sideCues(card);
-      first ??= { found, card, quality, cues };
       if (!found.fromFrame) firstOutline ??= { found, card, quality, cues };
       const oriented = await this.orient(card, cues, now);
       if (oriented?.id.idNumber) {
