@@ -17,7 +17,7 @@ import { loadOpenCV, type OpenCV } from './cv.js';
 import { findCards, shortSide, warpQuad, type CardCandidate, type Quad } from './detect.js';
 import { alignedCandidates } from './refine.js';
 import {
-  BACK_EXPIRY_DATE_BOX, GENDER_WORDS, MARITAL_WORDS, RELIGION_WORDS, clipBackText, findVocabularyWord, pixelBox, readDate, readIdKey,
+  BACK_EXPIRY_DATE_BOX, GENDER_WORDS, MARITAL_WORDS, RELIGION_WORDS, chooseDate, clipBackText, findVocabularyWord, pixelBox, readDate, readIdKey,
   readIdNumber, readText, registerBox, registerFrontLines, rereadDigitWords, snapToVocabulary, type FieldValue, type IdReading,
 } from './fields.js';
 import { crop, decodeRgb, encodeRaw, rotate180, toGrey, type RawImage } from './image.js';
@@ -73,6 +73,8 @@ export const ID_MIN_CONFIDENCE = 0.8;
 const MAX_PHOTO_SIDE = 2000;
 /** Egyptian national ID cards expire seven years after issue (same month). */
 const CARD_VALIDITY_YEARS = 7;
+/** The expiry date: YYYY/MM/DD, at most 20 years ahead. */
+const EXPIRY_RULE = (year: number) => ({ digits: 8 as const, minYear: 2000, maxYear: year + 20 });
 /** Card-like outlines ranked by layout match per photo (each costs one small warp). */
 const MAX_OUTLINES = 40;
 /** Layout correlation above which the whole frame counts as a tight crop of a card (cards: ≥ 0.25, mostly ≥ 0.4). */
@@ -240,16 +242,16 @@ export class DocumentEngine {
    * and with a wide margin (short bold names are tesseract's weak spot); the most confident reading wins.
    */
   private async readName(card: RawImage, box: Box, line: TextLine, single: boolean): Promise<FieldValue> {
-    let best = nameField(line, single);
+    let best: FieldValue = nameField(line, single);
     if (best.confidence >= TEXT_MIN_CONFIDENCE) return best;
     for (const variant of ['large', 'small', 'padded'] as const) {
       const again = nameField(await readText(this.text, card, box, true, variant), single);
       // A second read that disagreed with the first and is not made of known names is not trusted.
-      if (again.value && correctLine(again.value, nameLexicon()).unknown) again.confidence = Math.min(again.confidence, TEXT_MIN_CONFIDENCE - 0.01);
-      if (again.confidence > best.confidence) best = again;
+      if (again.unknown) again.confidence = Math.min(again.confidence, TEXT_MIN_CONFIDENCE - 0.01);
+      if (again.confidence > best.confidence) best = { value: again.value, confidence: again.confidence };
       if (best.confidence >= TEXT_MIN_CONFIDENCE) break;
     }
-    return best;
+    return { value: best.value, confidence: best.confidence };
   }
 
   private async readFront(card: RawImage, id: IdReading, now: Date) {
@@ -341,7 +343,7 @@ export class DocumentEngine {
     );
     const year = now.getUTCFullYear();
     const release = await readDate(card, BACK_BOXES.releaseDate, { digits: 6, minYear: 1990, maxYear: year + 1 });
-    const expiry = await readDate(card, BACK_EXPIRY_DATE_BOX, { digits: 8, minYear: 2000, maxYear: year + 20 });
+    const expiry = await readDate(card, BACK_EXPIRY_DATE_BOX, EXPIRY_RULE(year));
 
     const findings: ValidationFinding[] = [];
     const nid = nidFindings('idNumber', id.idNumber, id.line.text, now);
@@ -361,12 +363,11 @@ export class DocumentEngine {
     findings.push(...releaseDateFindings(release.value, releaseDate, info?.birthDate ?? null, now));
     const expiryDate = parsePrintedDate(expiry.value ?? '');
     findings.push(...expiryFindings(expiry.value, expiryDate, now));
-    // Cards are valid for seven years from the issue month: two independent reads that agree on it confirm each other.
-    // The agreement confirms the issue date and the expiry's year and month; the expiry day is then chosen
+    // Cards are valid for seven years from the issue month. Two independent reads that agree confirm the issue date and the expiry's year and month; the expiry day is then chosen
     // among the day readings alone, with that choice's own confidence.
     if (releaseDate && expiryDate && expiryDate.year === releaseDate.year + CARD_VALIDITY_YEARS && expiryDate.month === releaseDate.month) {
       release.confidence = Math.max(release.confidence, 0.95);
-      const day = await readDate(card, BACK_EXPIRY_DATE_BOX, { digits: 8, minYear: 2000, maxYear: year + 20, yearMonth: { year: expiryDate.year, month: expiryDate.month } });
+      const day = chooseDate(expiry.line, { ...EXPIRY_RULE(year), yearMonth: { year: expiryDate.year, month: expiryDate.month } });
       if (day.plausible && day.value === expiry.value) expiry.confidence = Math.max(expiry.confidence, day.confidence);
     }
 
@@ -442,7 +443,7 @@ function agreeWithGender(field: FieldValue, gender: 'male' | 'female' | null): F
 /** Job lines: slips fixed against the occupation/employer lexicon; known words vouch like names do. */
 function jobField(field: FieldValue): FieldValue {
   if (!field.value) return field;
-  const letters = field.value.replace(/[^\u0621-\u064A\s]/g, ' ').replace(/\s+/g, ' ').trim();
+  const letters = arabicLetters(field.value);
   if (!letters) return field;
   const fix = correctLine(letters, jobLexicon());
   const noisy = letters.replace(/\s/g, '').length < field.value.replace(/\s/g, '').length;
@@ -453,18 +454,25 @@ function textField(line: { text: string; confidence: number }): FieldValue {
   return { value: line.text || null, confidence: line.text ? line.confidence : 0 };
 }
 
-/** Names are printed in Arabic letters only: digits, Latin and punctuation in the OCR output are noise. */
-/** `single`: the given-name line, one name, which is unsure when it is not a known name (see lexicon.ts). */
-function nameField(line: { text: string; confidence: number }, single = false): FieldValue {
-  const letters = line.text.replace(/[^\u0621-\u064A\s]/g, ' ').replace(/\s+/g, ' ').trim();
+/** The Arabic letters and spaces of a line (names and jobs are printed in Arabic letters only). */
+function arabicLetters(text: string): string {
+  return text.replace(/[^\u0621-\u064A\s]/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * A name line: digits, Latin and punctuation in the OCR output are noise. `single`: the given-name line, one
+ * name, which is unsure when it is not a known name (see lexicon.ts). `unknown`: words outside the lexicon.
+ */
+function nameField(line: { text: string; confidence: number }, single = false): FieldValue & { unknown: number } {
+  const letters = arabicLetters(line.text);
   // Names have no one-letter words: a lone letter is a speck or a stroke read as one.
   const text = letters.split(' ').filter((w) => w.length > 1).join(' ');
   const dropped = line.text.replace(/\s/g, '').length - text.replace(/\s/g, '').length;
-  if (!text) return { value: null, confidence: 0 };
+  if (!text) return { value: null, confidence: 0, unknown: 0 };
   // Noise in a name line means the read was shaky: lower the confidence so it is reported.
   const fix = correctLine(text, nameLexicon());
   const confidence = lexiconConfidence(line.confidence * (dropped ? 0.7 : 1), fix);
-  return { value: fix.text, confidence: single && fix.unknown ? Math.min(confidence, TEXT_MIN_CONFIDENCE - 0.01) : confidence };
+  return { value: fix.text, confidence: single && fix.unknown ? Math.min(confidence, TEXT_MIN_CONFIDENCE - 0.01) : confidence, unknown: fix.unknown };
 }
 
 /** Address lines: words checked against the place lexicon; numbers come from the glyph reader as they are. */
@@ -479,6 +487,9 @@ function addressField(text: string, lineConfidence: number, line2 = false): Fiel
   return { value: fix.text, confidence };
 }
 
+/** Governorate code by the comparison key of its name as cards print it. */
+const GOVERNORATE_BY_KEY: ReadonlyMap<string, string> = new Map(Object.entries(GOVERNORATES).map(([code, g]) => [compareKey(g.ar), code]));
+
 /**
  * Address line 2 ends in " - <governorate>". Tesseract often reads the dash as a digit or a symbol (and the glyph
  * reader then confirms a "number"): when the governorate is recognised at the end, what stands between it and
@@ -486,9 +497,8 @@ function addressField(text: string, lineConfidence: number, line2 = false): Fiel
  */
 export function dashBeforeGovernorate(line: string): string {
   const words = line.split(' ').filter(Boolean);
-  const govs = new Set(Object.values(GOVERNORATES).map((g) => compareKey(g.ar)));
   for (const n of [1, 2]) {
-    if (words.length <= n || !govs.has(compareKey(words.slice(-n).join(' ')))) continue;
+    if (words.length <= n || !GOVERNORATE_BY_KEY.has(compareKey(words.slice(-n).join(' ')))) continue;
     const head = words.slice(0, -n);
     const last = head[head.length - 1]!;
     if (/^[-–]$/.test(last)) return line;
@@ -508,8 +518,7 @@ function districtAgrees(field: FieldValue): FieldValue {
   if (!field.value || field.confidence >= 0.9) return field;
   const parts = field.value.split('-');
   if (parts.length !== 2) return field;
-  const gov = compareKey(parts[1]!);
-  const code = Object.entries(GOVERNORATES).find(([, g]) => compareKey(g.ar) === gov)?.[0];
+  const code = GOVERNORATE_BY_KEY.get(compareKey(parts[1]!));
   if (!code) return field;
   const strip = (t: string) => compareKey(t).replace(/^(مركز|قسم|حي|مدينه|بندر)\s+/, '').replace(/\s+(اول|ثان|ثاني|ثالث)$/, '').trim();
   const district = strip(parts[0]!);

@@ -4,7 +4,7 @@
  */
 import { compareKey, levenshtein, toEasternDigits } from './arabic.js';
 import { BACK_BOXES, FRONT_BOXES, toPixels, type Box, type PixelBox } from './layout.js';
-import { crop, inkThreshold, type RawImage } from './image.js';
+import { crop, inkThreshold, padWhite, type RawImage } from './image.js';
 import { chooseNationalId, type NidChoice } from './nid.js';
 import { loadDigitTemplates, loadLatinTemplates, readDigitLine, type DigitLine } from './ocr/digits.js';
 import type { LineVariant, TextLine, TextReader } from './ocr/text.js';
@@ -77,11 +77,17 @@ export interface DateReading {
  * day of month) to choose among each glyph's alternatives. Never invents a digit: only offered alternatives.
  */
 export async function readDate(card: RawImage, box: Box, rule: DateRule): Promise<DateReading> {
+  const total = rule.digits + (rule.digits === 8 ? 2 : 1);
+  // A word space splits the date from the Arabic words before it (expiry line): cut runs at 1.2 line heights.
+  const line = await readDigitLine(crop(card, pixelBox(box, card)), loadDigitTemplates(), { maxGap: 1.2, expectGlyphs: total });
+  return chooseDate(line, rule);
+}
+
+/** The most probable plausible date among a read line's glyph alternatives (no new read: rules can be narrowed). */
+export function chooseDate(line: DigitLine, rule: DateRule): DateReading {
   // Separators sit after the year and the month: "YYYY/MM" is 7 glyphs, "YYYY/MM/DD" 10.
   const seps = rule.digits === 8 ? [4, 7] : [4];
   const total = rule.digits + seps.length;
-  // A word space splits the date from the Arabic words before it (expiry line): cut runs at 1.2 line heights.
-  const line = await readDigitLine(crop(card, pixelBox(box, card)), loadDigitTemplates(), { maxGap: 1.2, expectGlyphs: total });
   // With the full glyph count the separator positions are known, whatever the classifier thought of them.
   const digitGlyphs = line.glyphs.length === total ? line.glyphs.filter((_, i) => !seps.includes(i)) : line.glyphs.filter((g) => g.alternatives[0]?.label !== '/');
   const raw = line.text || null;
@@ -217,7 +223,7 @@ export async function rereadDigitWords(card: RawImage, box: Box, line: TextLine,
     if (width < 4 || height < 4) continue;
     // White margins on both sides: the glyph reader ignores blobs wider than half the crop (frames, artwork),
     // which a lone digit in a word-tight crop would be.
-    const digits = await readDigitLine(padWhite(crop(crops, { left, top, width, height }), height), loadDigitTemplates());
+    const digits = await readDigitLine(padWhite(crop(crops, { left, top, width, height }), height, 0), loadDigitTemplates());
     // A look-alike is only replaced by a clear number: the glyph reader must be sure of every digit.
     const minConf = numeric ? 0.5 : 0.8;
     if (digits.text && !digits.text.includes('/') && digits.minConfidence > minConf) {
@@ -227,15 +233,6 @@ export async function rereadDigitWords(card: RawImage, box: Box, line: TextLine,
   }
   const confs = [...wordConf.values()];
   return { text, confidence: confs.length ? confs.reduce((a, b) => a + b, 0) / confs.length : line.confidence };
-}
-
-/** The image with `pad` columns of white added on the left and on the right. */
-function padWhite(img: RawImage, pad: number): RawImage {
-  const c = img.channels;
-  const w = img.width + 2 * pad;
-  const data = new Uint8Array(w * img.height * c).fill(255);
-  for (let y = 0; y < img.height; y++) data.set(img.data.subarray(y * img.width * c, (y + 1) * img.width * c), (y * w + pad) * c);
-  return { data, width: w, height: img.height, channels: c };
 }
 
 /** Vertical line centres (fraction of card height) of the right-aligned front text: 4 name/address lines + the NID. */

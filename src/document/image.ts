@@ -178,3 +178,13 @@ export function boxMean(grey: Uint8Array, W: number, H: number, r: number): Floa
   }
   return out;
 }
+
+/** The image with `padX` columns of white on the left and right and `padY` rows above and below. */
+export function padWhite(img: RawImage, padX: number, padY: number): RawImage {
+  const c = img.channels;
+  const w = img.width + 2 * padX;
+  const h = img.height + 2 * padY;
+  const data = new Uint8Array(w * h * c).fill(255);
+  for (let y = 0; y < img.height; y++) data.set(img.data.subarray(y * img.width * c, (y + 1) * img.width * c), ((y + padY) * w + padX) * c);
+  return { data, width: w, height: h, channels: c };
+}

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
 import { createScheduler, createWorker, PSM, type Scheduler, type Worker } from 'tesseract.js';
-import { inkThreshold, toMaxChannel, type RawImage } from '../image.js';
+import { inkThreshold, padWhite, toMaxChannel, type RawImage } from '../image.js';
 import { cleanArabic } from '../arabic.js';
 
 export interface TextWord {
@@ -232,11 +232,8 @@ async function scaleLine(line: BinaryLine, k: number): Promise<BinaryLine> {
 
 function padLine(line: BinaryLine): BinaryLine {
   const m = Math.round(line.height * 0.6);
-  const width = line.width + 2 * m;
-  const height = line.height + 2 * m;
-  const out = new Uint8Array(width * height).fill(255);
-  for (let y = 0; y < line.height; y++) out.set(line.data.subarray(y * line.width, (y + 1) * line.width), (y + m) * width + m);
-  return { data: out, width, height, scale: line.scale, top: (line.top ?? 0) - m, left: (line.left ?? 0) - m };
+  const padded = padWhite({ data: line.data, width: line.width, height: line.height, channels: 1 }, m, m);
+  return { data: padded.data, width: padded.width, height: padded.height, scale: line.scale, top: (line.top ?? 0) - m, left: (line.left ?? 0) - m };
 }
 
 async function toPng(line: BinaryLine): Promise<Buffer> {
