@@ -252,6 +252,19 @@ function summary(name: string, outcomes: Outcome[], baseline: Map<string, { text
   });
   lines.push(`- **ID number exact: ${pct(idExact, withId.length)}** (${idExact}/${withId.length} cards whose labelled number is a valid national ID); confident-wrong IDs: ${idConfWrong}; correct but flagged unsure: ${idFlaggedRight}`);
   if (byLevel.length) lines.push(`- ID number exact by degradation level: ${byLevel.join(', ')}`);
+  // Where the rest went: an unreadable capture should be refused or flagged (the app asks for a recapture), never
+  // answered wrong with confidence.
+  const outcome = (o: Outcome) => {
+    if (!o.result) return 'refused (error)';
+    const id = o.result.data.idNumber;
+    const flagged = o.result.findings.some((f) => f.field === 'idNumber');
+    if (id === o.c.labels.idNumber) return flagged ? 'right, flagged' : 'right, trusted';
+    if (!id || !/^\d{14}$/.test(id)) return 'no valid number (flagged)';
+    return flagged ? 'wrong, flagged' : 'WRONG, trusted';
+  };
+  const counts = new Map<string, number>();
+  for (const o of withId) counts.set(outcome(o), (counts.get(outcome(o)) ?? 0) + 1);
+  lines.push(`- ID number outcome: ${['right, trusted', 'right, flagged', 'wrong, flagged', 'no valid number (flagged)', 'refused (error)', 'WRONG, trusted'].map((k) => `${k} ${counts.get(k) ?? 0}`).join(' · ')}`);
   if (invalidById.length) {
     const flagged = invalidById.filter((o) => !o.result || o.result.findings.some((f) => f.field === 'idNumber')).length;
     lines.push(`- printed numbers that are not valid national IDs (toy forms): flagged or rejected ${flagged}/${invalidById.length}`);

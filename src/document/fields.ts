@@ -6,7 +6,8 @@ import { compareKey, levenshtein, toEasternDigits } from './arabic.js';
 import { BACK_BOXES, FRONT_BOXES, toPixels, type Box, type PixelBox } from './layout.js';
 import { crop, inkThreshold, padWhite, type RawImage } from './image.js';
 import { chooseNationalId, type NidChoice } from './nid.js';
-import { loadDigitTemplates, loadLatinTemplates, readDigitLine, type DigitLine } from './ocr/digits.js';
+import { loadDigitTemplates, loadLatinTemplates, readDigitLine, type DigitAlternative, type DigitLine, type ReadGlyph } from './ocr/digits.js';
+import { loadDigitNet } from './ocr/digit-net.js';
 import type { LineVariant, TextLine, TextReader } from './ocr/text.js';
 import { placeLexicon } from './lexicon.js';
 
@@ -39,18 +40,43 @@ export interface IdReading {
 
 /** Reads the 14-digit NID from a box, choosing the best structurally valid number among glyph alternatives. */
 export async function readIdNumber(card: RawImage, box: Box, now: Date): Promise<IdReading> {
-  const line = await readDigitLine(crop(card, pixelBox(box, card)), loadDigitTemplates());
+  const img = crop(card, pixelBox(box, card));
+  let best = await readIdLine(img, now, 1);
+  // Only a line that looks like the number (not the wrong side or orientation) is worth another read.
+  if (best.confidence >= ID_RETRY_BELOW || Math.abs(best.line.glyphs.length - 14) > 4) return best;
+  // Blur joins digits and thin print breaks them: read again with thinner and thicker ink, and keep the
+  // reading whose chosen number is the most certain (the check digit and the posterior still decide).
+  for (const thresholdScale of ID_RETRY_THRESHOLDS) {
+    const again = await readIdLine(img, now, thresholdScale);
+    if (again.confidence > best.confidence) best = again;
+    if (best.confidence >= ID_RETRY_BELOW) break;
+  }
+  return best;
+}
+
+/** A reading below this confidence is retried at other thresholds (the trust threshold, ID_MIN_CONFIDENCE). */
+const ID_RETRY_BELOW = 0.8;
+const ID_RETRY_THRESHOLDS = [0.75, 1.25];
+
+async function readIdLine(img: RawImage, now: Date, thresholdScale: number): Promise<IdReading> {
+  const line = await readDigitLine(img, loadDigitTemplates(), { expectGlyphs: 14, deepenFaintInk: true, thresholdScale, net: loadDigitNet() });
   const digits = line.glyphs.filter((g) => g.alternatives[0]?.label !== '/');
   let choice: NidChoice | null = null;
+  let confidence = 0;
   if (digits.length === 14) {
-    choice = chooseNationalId(
-      digits.map((g) => g.alternatives.filter((a) => a.label !== '/').map((a) => ({ digit: a.label, score: a.p }))),
-      { now },
-    );
+    const choose = (alts: (g: ReadGlyph) => DigitAlternative[] | undefined) =>
+      chooseNationalId(digits.map((g) => (alts(g) ?? []).filter((a) => a.label !== '/').map((a) => ({ digit: a.label, score: a.p }))), { now });
+    choice = choose((g) => g.alternatives);
+    // Confidence: the chooser's posterior among the valid numbers the glyph alternatives allow (calibrated on
+    // synthetic captures: at ≥ 0.8 no wrong number was accepted, see ID_MIN_CONFIDENCE). The network is less sure
+    // of real print than of the generator's; when the templates alone choose the same number, their posterior
+    // counts too (two readers agreeing is no weaker evidence than either alone).
+    confidence = choice?.confidence ?? 0;
+    if (choice && digits[0]!.templateAlternatives) {
+      const byTemplates = choose((g) => g.templateAlternatives);
+      if (byTemplates?.idNumber === choice.idNumber) confidence = Math.max(confidence, byTemplates.confidence);
+    }
   }
-  // Confidence: the chooser's posterior among the valid numbers the glyph alternatives allow (calibrated on
-  // synthetic captures: at ≥ 0.8 no wrong number was accepted, see ID_MIN_CONFIDENCE).
-  const confidence = choice ? choice.confidence : 0;
   return { line, choice, idNumber: choice?.idNumber ?? null, confidence };
 }
 
@@ -79,7 +105,7 @@ export interface DateReading {
 export async function readDate(card: RawImage, box: Box, rule: DateRule): Promise<DateReading> {
   const total = rule.digits + (rule.digits === 8 ? 2 : 1);
   // A word space splits the date from the Arabic words before it (expiry line): cut runs at 1.2 line heights.
-  const line = await readDigitLine(crop(card, pixelBox(box, card)), loadDigitTemplates(), { maxGap: 1.2, expectGlyphs: total });
+  const line = await readDigitLine(crop(card, pixelBox(box, card)), loadDigitTemplates(), { maxGap: 1.2, expectGlyphs: total, deepenFaintInk: true, net: loadDigitNet() });
   return chooseDate(line, rule);
 }
 

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { flattenBackground, inkThreshold, toMaxChannel, type RawImage } from '../image.js';
+import { classifyPatch, type DigitNet } from './digit-net.js';
 
 /**
  * Eastern set: '0'…'9' (value of the Eastern digit) and '/' (date separator).
@@ -27,6 +28,8 @@ export interface DigitAlternative {
 export interface ReadGlyph {
   /** Alternatives best first. */
   alternatives: DigitAlternative[];
+  /** With the network: the templates' own alternatives, so a caller can ask whether both readers agree. */
+  templateAlternatives?: DigitAlternative[];
   /** Glyph box in the crop's pixels (left, top, width, height). */
   box: [number, number, number, number];
 }
@@ -49,6 +52,9 @@ export interface DigitTemplate {
 
 const S = 16;
 const FEATURE_LEN = S * S + 4;
+/** Grey patch side (cells) and feature length (patch + 4 shape cues) of the digit network's input. */
+export const PATCH = 20;
+export const PATCH_FEATURE_LEN = PATCH * PATCH + 4;
 const CUE_SIZE = 20;
 const CUE_ASPECT = 3;
 const CUE_POS = 8;
@@ -68,14 +74,17 @@ export interface InkMask {
   ink: Uint8Array;
   W: number;
   H: number;
+  /** The flattened grey the mask was thresholded from (0 = ink, 255 = paper), same size. */
+  grey: Uint8Array;
 }
 
 /** max(R,G,B) → flattened lighting → Lanczos upscale → global Otsu: 1 = ink. */
-export async function binarizeForDigits(img: RawImage, scale: number): Promise<InkMask> {
+export async function binarizeForDigits(img: RawImage, scale: number, deepenFaintInk = false, thresholdScale = 1): Promise<InkMask> {
   const g = toMaxChannel(img);
   // Glare and shadows across the line: flatten the paper first (window about a quarter of the crop height),
   // at the crop's own resolution (cheap; the lighting is smooth).
-  const flat0 = flattenBackground(g.data, g.width, g.height, Math.max(3, Math.round(g.height * 0.25)));
+  const flattened = flattenBackground(g.data, g.width, g.height, Math.max(3, Math.round(g.height * 0.25)));
+  const flat0 = deepenFaintInk ? equaliseInkDepth(flattened, g.width, g.height) : flattened;
   const W = Math.max(1, Math.round(g.width * scale));
   const H = Math.max(1, Math.round(g.height * scale));
   const flat = await sharp(Buffer.from(flat0.buffer, flat0.byteOffset, flat0.length), {
@@ -85,10 +94,40 @@ export async function binarizeForDigits(img: RawImage, scale: number): Promise<I
     .toColourspace('b-w')
     .raw()
     .toBuffer();
-  const thr = inkThreshold(flat);
+  const thr = inkThreshold(flat) * thresholdScale;
   const ink = new Uint8Array(W * H);
   for (let i = 0; i < ink.length; i++) ink[i] = flat[i]! <= thr ? 1 : 0;
-  return { ink, W, H };
+  return { ink, W, H, grey: new Uint8Array(flat.buffer, flat.byteOffset, flat.length) };
+}
+
+/**
+ * Glare adds light over the ink as well as the paper: after flattening, digits under it are a pale grey that
+ * one threshold for the line drops. Deepen the ink where the darkest print near a column (within about a line
+ * height either side) is shallower than the line's usual ink, by up to 4×. Columns with normal print keep
+ * their levels (the gain never goes below 1).
+ */
+function equaliseInkDepth(flat: Uint8Array, W: number, H: number): Uint8Array {
+  const colDepth = new Float32Array(W);
+  for (let x = 0; x < W; x++) {
+    let m = 255;
+    for (let y = 0; y < H; y++) m = Math.min(m, flat[y * W + x]!);
+    colDepth[x] = 255 - m;
+  }
+  const r = Math.max(2, Math.round(H * 0.8));
+  const local = new Float32Array(W);
+  for (let x = 0; x < W; x++) {
+    let m = 0;
+    for (let k = Math.max(0, x - r); k <= Math.min(W - 1, x + r); k++) m = Math.max(m, colDepth[k]!);
+    local[x] = m;
+  }
+  const typical = [...local].sort((a, b) => a - b)[Math.floor(W * 0.75)] ?? 0;
+  if (typical < 40) return flat;
+  const out = new Uint8Array(flat.length);
+  for (let x = 0; x < W; x++) {
+    const gain = Math.min(4, Math.max(1, typical / Math.max(1, local[x]!)));
+    for (let y = 0; y < H; y++) out[y * W + x] = Math.max(0, Math.round(255 - (255 - flat[y * W + x]!) * gain));
+  }
+  return out;
 }
 
 function labelComponents(m: InkMask): { comps: Component[]; lab: Int32Array } {
@@ -129,7 +168,7 @@ function labelComponents(m: InkMask): { comps: Component[]; lab: Int32Array } {
   return { comps, lab };
 }
 
-interface Glyph {
+export interface Glyph {
   parts: Component[];
   x0: number;
   y0: number;
@@ -181,6 +220,60 @@ function glyphFeature(g: Glyph, lab: Int32Array, W: number, lineH: number, lineM
   return f;
 }
 
+/**
+ * The glyph as grey levels on a line-height square centred on it (PATCH×PATCH cells, area-averaged), with
+ * the neighbours masked out, scaled so paper is 0 and the glyph's darkest ink is 1: binarisation throws away
+ * what tells ٢ from ٣ under blur, the grey keeps it. Then the shape cues (height, aspect, position, width).
+ */
+function glyphPatch(m: InkMask, g: Glyph, lineH: number, lineMid: number, paper: number): Float32Array {
+  const { grey, W, H } = m;
+  const side = lineH * 1.25;
+  const x0 = (g.x0 + g.x1) / 2 - side / 2;
+  const y0 = lineMid - side / 2;
+  const margin = lineH * 0.08;
+  const inside = (x: number, y: number) => x >= g.x0 - margin && x <= g.x1 + margin && y >= g.y0 - margin && y <= g.y1 + margin;
+  let ink = 255;
+  for (let y = g.y0; y <= g.y1; y++) for (let x = g.x0; x <= g.x1; x++) ink = Math.min(ink, grey[y * W + x]!);
+  const range = Math.max(8, paper - ink);
+  const sum = new Float32Array(PATCH * PATCH);
+  const cnt = new Float32Array(PATCH * PATCH);
+  const xa = Math.max(0, Math.floor(x0));
+  const xb = Math.min(W - 1, Math.ceil(x0 + side));
+  const ya = Math.max(0, Math.floor(y0));
+  const yb = Math.min(H - 1, Math.ceil(y0 + side));
+  for (let y = ya; y <= yb; y++) {
+    const cy = Math.floor(((y - y0) / side) * PATCH);
+    if (cy < 0 || cy >= PATCH) continue;
+    for (let x = xa; x <= xb; x++) {
+      const cx = Math.floor(((x - x0) / side) * PATCH);
+      if (cx < 0 || cx >= PATCH) continue;
+      const v = inside(x, y) ? Math.min(1, Math.max(0, (paper - grey[y * W + x]!) / range)) : 0;
+      sum[cy * PATCH + cx]! += v;
+      cnt[cy * PATCH + cx]! += 1;
+    }
+  }
+  const f = new Float32Array(PATCH_FEATURE_LEN);
+  for (let i = 0; i < PATCH * PATCH; i++) f[i] = cnt[i] ? sum[i]! / cnt[i]! : 0;
+  const w = g.x1 - g.x0 + 1;
+  const h = g.y1 - g.y0 + 1;
+  f[PATCH * PATCH] = h / lineH;
+  f[PATCH * PATCH + 1] = Math.log(w / h);
+  f[PATCH * PATCH + 2] = ((g.y0 + g.y1) / 2 - lineMid) / lineH;
+  f[PATCH * PATCH + 3] = w / lineH;
+  return f;
+}
+
+function percentile(v: Uint8Array, q: number): number {
+  const hist = new Uint32Array(256);
+  for (const x of v) hist[x]!++;
+  let acc = 0;
+  for (let i = 0; i < 256; i++) {
+    acc += hist[i]!;
+    if (acc >= q * v.length) return i;
+  }
+  return 255;
+}
+
 /** Most ink runs crossing a row in the top 40 % of the glyph, held by at least two rows (noise-robust). */
 function topTeeth(g: Glyph, ids: Set<number>, lab: Int32Array, W: number): number {
   const h = g.y1 - g.y0 + 1;
@@ -205,9 +298,21 @@ export interface SegmentOptions {
   maxGap?: number;
   /** Keep the run whose glyph count is closest to this (default: the longest run). */
   expectGlyphs?: number;
+  /** Deepen ink that glare left pale (equaliseInkDepth): the Eastern number lines. */
+  deepenFaintInk?: boolean;
+  /** Multiplies the ink threshold: below 1 thins strokes (separates digits blur joined), above 1 thickens them. */
+  thresholdScale?: number;
 }
 
-export function segmentDigits(m: InkMask, opts: SegmentOptions = {}): { glyph: Glyph; f: Float32Array }[] {
+export interface SegmentedGlyph {
+  glyph: Glyph;
+  /** Template feature (binary occupancy grid and shape cues). */
+  f: Float32Array;
+  /** Grey-level patch feature for the digit network (digit-net.ts). */
+  patch: Float32Array;
+}
+
+export function segmentDigits(m: InkMask, opts: SegmentOptions = {}): SegmentedGlyph[] {
   const { comps, lab } = labelComponents(m);
   const { W, H } = m;
   const heightOf = (c: { y0: number; y1: number }) => c.y1 - c.y0 + 1;
@@ -265,8 +370,83 @@ export function segmentDigits(m: InkMask, opts: SegmentOptions = {}): { glyph: G
     }
     glyphs.push({ parts: [c], x0: c.x0, y0: c.y0, x1: c.x1, y1: c.y1 });
   }
-  const run = pickRun(glyphs, big, opts);
-  return run.map((g) => ({ glyph: g, f: glyphFeature(g, lab, W, big, medMid) }));
+  const run = splitMergedGlyphs(mergeSplitGlyphs(pickRun(glyphs, big, opts), big, opts.expectGlyphs), lab, W, big, opts.expectGlyphs);
+  const paper = percentile(m.grey, 0.75);
+  return run.map((g) => ({ glyph: g, f: glyphFeature(g, lab, W, big, medMid), patch: glyphPatch(m, g, big, medMid, paper) }));
+}
+
+/**
+ * A glyph whose strokes meet in a thin point (٧, ٨) falls apart into two slanted halves when the capture is
+ * soft. With more glyphs than the line should hold, join the closest neighbours while they nearly touch
+ * (gap under a tenth of the line height, far under the line's usual spacing) and fit in one digit's width.
+ */
+function mergeSplitGlyphs(run: Glyph[], lineH: number, expect: number | undefined): Glyph[] {
+  if (expect === undefined || run.length <= expect) return run;
+  const out = run.map((g) => ({ ...g, parts: [...g.parts] }));
+  const gaps = out.slice(1).map((g, i) => g.x0 - out[i]!.x1).sort((a, b) => a - b);
+  const usual = gaps[gaps.length >> 1] ?? 0;
+  while (out.length > expect) {
+    let best = -1;
+    let bestGap = Infinity;
+    for (let i = 0; i + 1 < out.length; i++) {
+      const gap = out[i + 1]!.x0 - out[i]!.x1;
+      if (gap < bestGap && out[i + 1]!.x1 - out[i]!.x0 + 1 <= lineH * 0.9) {
+        best = i;
+        bestGap = gap;
+      }
+    }
+    if (best < 0 || bestGap > lineH * 0.1 || bestGap > usual * 0.4) break;
+    const [a, b] = [out[best]!, out[best + 1]!];
+    out.splice(best, 2, { parts: [...a.parts, ...b.parts], x0: a.x0, x1: b.x1, y0: Math.min(a.y0, b.y0), y1: Math.max(a.y1, b.y1) });
+  }
+  return out;
+}
+
+/**
+ * Blur joins neighbouring digits into one blob. With fewer glyphs than the line should hold, cut the widest
+ * blob (over 0.85 line heights and 1.6× the line's median glyph width) at its thinnest column in the middle
+ * half. The halves keep the blob's components, narrowed to their columns, so features see only their side.
+ */
+function splitMergedGlyphs(run: Glyph[], lab: Int32Array, W: number, lineH: number, expect: number | undefined): Glyph[] {
+  if (expect === undefined || run.length >= expect || !run.length) return run;
+  const out = [...run];
+  const widths = out.map((g) => g.x1 - g.x0 + 1).sort((a, b) => a - b);
+  const median = widths[widths.length >> 1]!;
+  while (out.length < expect) {
+    let wi = 0;
+    for (let i = 1; i < out.length; i++) if (out[i]!.x1 - out[i]!.x0 > out[wi]!.x1 - out[wi]!.x0) wi = i;
+    const g = out[wi]!;
+    const w = g.x1 - g.x0 + 1;
+    if (w < lineH * 0.85 || w < median * 1.6) break;
+    const ids = new Set(g.parts.map((p) => p.id));
+    const column = (x: number) => {
+      let n = 0;
+      for (let y = g.y0; y <= g.y1; y++) if (ids.has(lab[y * W + x]!)) n++;
+      return n;
+    };
+    let cut = -1;
+    let least = Infinity;
+    for (let x = g.x0 + Math.round(w * 0.25); x <= g.x1 - Math.round(w * 0.25); x++) {
+      const n = column(x);
+      if (n < least) {
+        least = n;
+        cut = x;
+      }
+    }
+    const narrowed = (x0: number, x1: number): Glyph => {
+      let y0 = g.y1;
+      let y1 = g.y0;
+      for (let y = g.y0; y <= g.y1; y++)
+        for (let x = x0; x <= x1; x++)
+          if (ids.has(lab[y * W + x]!)) {
+            y0 = Math.min(y0, y);
+            y1 = Math.max(y1, y);
+          }
+      return { parts: g.parts, x0, x1, y0: Math.min(y0, y1), y1: Math.max(y0, y1) };
+    };
+    out.splice(wi, 1, narrowed(g.x0, cut - 1), narrowed(cut + 1, g.x1));
+  }
+  return out;
 }
 
 /**
@@ -318,22 +498,48 @@ export function classifyGlyph(f: Float32Array, templates: DigitTemplate[]): Digi
  */
 export async function segmentAtReadingScale(img: RawImage, opts: SegmentOptions = {}): Promise<{ segs: ReturnType<typeof segmentDigits>; scale: number; typical: number }> {
   let scale = 2;
-  let segs = segmentDigits(await binarizeForDigits(img, scale), opts);
+  let segs = segmentDigits(await binarizeForDigits(img, scale, opts.deepenFaintInk, opts.thresholdScale), opts);
   const hs = segs.map((s) => s.glyph.y1 - s.glyph.y0 + 1).sort((a, b) => a - b);
   const typical = hs.length ? hs[Math.floor(hs.length * 0.75)]! : 0;
   if (typical && typical < 40) {
     scale = Math.min(8, Math.ceil((scale * 48) / typical));
-    segs = segmentDigits(await binarizeForDigits(img, scale), opts);
+    segs = segmentDigits(await binarizeForDigits(img, scale, opts.deepenFaintInk, opts.thresholdScale), opts);
   }
   return { segs, scale, typical };
 }
 
-export async function readDigitLine(img: RawImage, templates: DigitTemplate[], opts: SegmentOptions = {}): Promise<DigitLine> {
+export interface ReadOptions extends SegmentOptions {
+  /** The grey-patch network (Eastern digits): its probabilities are combined with the templates'. */
+  net?: DigitNet | null;
+}
+
+/**
+ * Weight of the network against the templates in the combined (geometric) score, see combine(). On the 842
+ * genuine synthetic captures of the eval read with their true corners, ID exact was 91.2 % at 0.5, 92.2 % at 0.7
+ * and 91.9 % at 0.85; at 0.7 and above one real card's number was misread (flagged), at 0.5 all 20 read right.
+ * The templates anchor the reader on real print, which the generated training glyphs only approximate.
+ */
+const DIGIT_NET_WEIGHT = 0.5;
+
+/** Geometric mix of two distributions over the same labels, renormalised, best first. */
+function combine(net: DigitAlternative[], tmpl: DigitAlternative[], wNet: number): DigitAlternative[] {
+  const t = new Map(tmpl.map((a) => [a.label, a.p]));
+  const mixed = net.map((a) => ({ label: a.label, p: Math.exp(wNet * Math.log(Math.max(1e-6, a.p)) + (1 - wNet) * Math.log(Math.max(1e-6, t.get(a.label) ?? 0))) }));
+  const z = mixed.reduce((s, a) => s + a.p, 0);
+  return mixed.map((a) => ({ label: a.label, p: a.p / z })).sort((a, b) => b.p - a.p);
+}
+
+export async function readDigitLine(img: RawImage, templates: DigitTemplate[], opts: ReadOptions = {}): Promise<DigitLine> {
   const { segs, scale, typical } = await segmentAtReadingScale(img, opts);
-  const glyphs: ReadGlyph[] = segs.map(({ glyph, f }) => ({
-    alternatives: classifyGlyph(f, templates),
-    box: [glyph.x0 / scale, glyph.y0 / scale, (glyph.x1 - glyph.x0 + 1) / scale, (glyph.y1 - glyph.y0 + 1) / scale],
-  }));
+  const net = opts.net;
+  const glyphs: ReadGlyph[] = segs.map(({ glyph, f, patch }) => {
+    const byTemplates = classifyGlyph(f, templates);
+    return {
+      alternatives: net ? combine(classifyPatch(net, patch), byTemplates, DIGIT_NET_WEIGHT) : byTemplates,
+      templateAlternatives: net ? byTemplates : undefined,
+      box: [glyph.x0 / scale, glyph.y0 / scale, (glyph.x1 - glyph.x0 + 1) / scale, (glyph.y1 - glyph.y0 + 1) / scale],
+    };
+  });
   const text = glyphs.map((g) => g.alternatives[0]?.label ?? '').join('');
   const minConfidence = glyphs.length ? Math.min(...glyphs.map((g) => g.alternatives[0]?.p ?? 0)) : 0;
   return { glyphs, text, minConfidence, glyphHeight: typical / 2 };

@@ -1,0 +1,99 @@
+/**
+ * A small fully connected network over grey glyph patches (digits.ts `glyphPatch`) for the Eastern digits and
+ * '/'. Trained by us on glyphs cut from generated phone captures (scripts/train-digit-net.ts); the weights
+ * are committed in digit-net.json. It sees the grey levels that binarisation loses, which is what separates
+ * ٢ from ٣ or ٦ from ٩ once a capture is blurred.
+ */
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { DigitAlternative, DigitLabel } from './digits.js';
+
+export interface DenseLayer {
+  inputs: number;
+  outputs: number;
+  /** outputs × inputs, row-major. */
+  w: Float32Array;
+  b: Float32Array;
+}
+
+export interface DigitNet {
+  labels: DigitLabel[];
+  /** Input standardisation (per feature). */
+  mean: Float32Array;
+  scale: Float32Array;
+  layers: DenseLayer[];
+}
+
+export const DIGIT_NET_PATH = fileURLToPath(new URL('./digit-net.json', import.meta.url));
+
+/**
+ * Activations of every layer for one input (ReLU between layers, raw logits last). Inference takes the last;
+ * training (scripts/train-digit-net.ts) backpropagates through all of them.
+ */
+export function forwardLayers(net: DigitNet, feature: Float32Array): Float32Array[] {
+  const x = new Float32Array(feature.length);
+  for (let i = 0; i < x.length; i++) x[i] = (feature[i]! - net.mean[i]!) * net.scale[i]!;
+  const acts = [x];
+  net.layers.forEach((L, k) => {
+    const input = acts[acts.length - 1]!;
+    const out = new Float32Array(L.outputs);
+    for (let o = 0; o < L.outputs; o++) {
+      let s = L.b[o]!;
+      const row = o * L.inputs;
+      for (let i = 0; i < L.inputs; i++) s += L.w[row + i]! * input[i]!;
+      out[o] = k < net.layers.length - 1 ? Math.max(0, s) : s;
+    }
+    acts.push(out);
+  });
+  return acts;
+}
+
+export function softmax(logits: Float32Array): Float32Array {
+  const m = Math.max(...logits);
+  const e = logits.map((v) => Math.exp(v - m));
+  const z = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / z);
+}
+
+/** Alternatives best first with the network's probabilities. */
+export function classifyPatch(net: DigitNet, feature: Float32Array): DigitAlternative[] {
+  const p = softmax(forwardLayers(net, feature).at(-1)!);
+  return net.labels.map((label, i) => ({ label, p: p[i]! })).sort((a, b) => b.p - a.p);
+}
+
+interface StoredNet {
+  version: 1;
+  labels: DigitLabel[];
+  mean: string;
+  scale: string;
+  layers: { inputs: number; outputs: number; w: string; b: string }[];
+}
+
+const f32 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+const fromF32 = (s: string) => {
+  const b = Buffer.from(s, 'base64');
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+};
+
+export function serializeDigitNet(net: DigitNet): string {
+  const stored: StoredNet = {
+    version: 1,
+    labels: net.labels,
+    mean: f32(net.mean),
+    scale: f32(net.scale),
+    layers: net.layers.map((L) => ({ inputs: L.inputs, outputs: L.outputs, w: f32(L.w), b: f32(L.b) })),
+  };
+  return JSON.stringify(stored);
+}
+
+export function deserializeDigitNet(json: string): DigitNet {
+  const s = JSON.parse(json) as StoredNet;
+  return { labels: s.labels, mean: fromF32(s.mean), scale: fromF32(s.scale), layers: s.layers.map((L) => ({ inputs: L.inputs, outputs: L.outputs, w: fromF32(L.w), b: fromF32(L.b) })) };
+}
+
+let cached: DigitNet | null | undefined;
+/** The committed network (null when the file is absent, e.g. while training the first one). */
+export function loadDigitNet(): DigitNet | null {
+  if (cached === undefined) cached = fs.existsSync(DIGIT_NET_PATH) ? deserializeDigitNet(fs.readFileSync(DIGIT_NET_PATH, 'utf8')) : null;
+  return cached;
+}

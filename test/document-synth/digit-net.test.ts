@@ -1,0 +1,62 @@
+/**
+ * The grey-patch digit network (src/document/ocr/digit-net.ts) on captures the generator makes here and now:
+ * it must load from the committed weights, survive a save/load round trip, and read the ID numbers of soft
+ * captures at least as well as the templates alone (the reason it exists).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { loadOpenCV } from '../../src/document/cv.js';
+import { warpQuad, type Quad } from '../../src/document/detect.js';
+import { pixelBox } from '../../src/document/fields.js';
+import { crop, decodeRgb } from '../../src/document/image.js';
+import { BACK_BOXES, CANONICAL_H, CANONICAL_W, FRONT_BOXES } from '../../src/document/layout.js';
+import { classifyPatch, deserializeDigitNet, loadDigitNet, serializeDigitNet } from '../../src/document/ocr/digit-net.js';
+import { PATCH_FEATURE_LEN, loadDigitTemplates, readDigitLine } from '../../src/document/ocr/digits.js';
+import { degrade, missingFonts, randomCardSpec, renderCard, Rng } from '../../src/document/synth/index.js';
+
+const missing = missingFonts();
+const skip = missing.length > 0 && !process.env.CI ? `fonts missing: ${missing.join(', ')}` : false;
+
+test('digit network: committed weights load and survive a save/load round trip', () => {
+  const net = loadDigitNet();
+  assert.ok(net, 'src/document/ocr/digit-net.json is committed');
+  assert.equal(net.layers[0]!.inputs, PATCH_FEATURE_LEN);
+  assert.deepEqual(net.labels, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '/']);
+  const again = deserializeDigitNet(serializeDigitNet(net));
+  const f = Float32Array.from({ length: PATCH_FEATURE_LEN }, (_, i) => ((i * 37) % 11) / 10);
+  assert.deepEqual(classifyPatch(again, f), classifyPatch(net, f));
+  const p = classifyPatch(net, f);
+  assert.ok(Math.abs(p.reduce((s, a) => s + a.p, 0) - 1) < 1e-5);
+});
+
+test('digit network: reads the ID number of soft captures at least as well as the templates alone', { skip }, async () => {
+  const cv = await loadOpenCV();
+  const net = loadDigitNet()!;
+  const templates = loadDigitTemplates();
+  let glyphs = 0;
+  let withNet = 0;
+  let templatesOnly = 0;
+  for (const seed of [4101, 4102, 4103, 4104, 4105, 4106]) {
+    const card = await renderCard(randomCardSpec(seed));
+    for (const side of ['front', 'back'] as const) {
+      const want = card.labels[side].idNumber;
+      const shot = await degrade(card[side], new Rng(seed * 2 + (side === 'back' ? 1 : 0)), { level: 'medium', rightAngle: 0, angle: 2 });
+      const photo = await decodeRgb(shot.image, 2000);
+      const quad = shot.transform.corners.map(([x, y]) => ({ x, y })) as Quad;
+      const upright = warpQuad(cv, photo, quad, CANONICAL_W, CANONICAL_H);
+      const line = crop(upright, pixelBox(side === 'front' ? FRONT_BOXES.idNumber : BACK_BOXES.idNumber, upright));
+      const a = await readDigitLine(line, templates, { expectGlyphs: 14, deepenFaintInk: true, net });
+      const b = await readDigitLine(line, templates, { expectGlyphs: 14, deepenFaintInk: true });
+      if (a.glyphs.length !== 14) continue;
+      glyphs += 14;
+      for (let i = 0; i < 14; i++) {
+        if (a.glyphs[i]!.alternatives[0]!.label === want[i]) withNet++;
+        if (b.glyphs[i]!.alternatives[0]!.label === want[i]) templatesOnly++;
+      }
+    }
+  }
+  console.log(`network ${withNet}, templates ${templatesOnly} of ${glyphs}`);
+  assert.ok(glyphs >= 84, `only ${glyphs / 14} of 12 lines segmented into 14 glyphs`);
+  assert.ok(withNet >= templatesOnly, `network ${withNet} vs templates ${templatesOnly} of ${glyphs}`);
+  assert.ok(withNet / glyphs >= 0.9, `network read ${withNet}/${glyphs} digits`);
+});
