@@ -1,9 +1,10 @@
 /**
- * Trains the Eastern-digit network (src/document/ocr/digit-net.ts) on glyphs cut from generated phone
- * captures, and writes src/document/ocr/digit-net.json.
+ * Trains a glyph network (src/document/ocr/digit-net.ts) on glyphs cut from generated phone captures and
+ * writes its weights: `--alphabet eastern` (default) → src/document/ocr/digit-net.json (ID number and dates),
+ * `--alphabet latin` → src/document/ocr/latin-net.json (the serial, idKey).
  *
  *   npx tsx scripts/gen-synth.ts --n 1200 --seed 777 --out /tmp/digit-train     (a set disjoint from the eval's seed 1)
- *   npx tsx scripts/train-digit-net.ts --data /tmp/digit-train [--epochs 14] [--lr 0.002] [--hidden 128] [--jitter 1]
+ *   npx tsx scripts/train-digit-net.ts --data /tmp/digit-train [--alphabet eastern|latin] [--epochs 14] [--lr 0.002] [--hidden 128] [--jitter 1]
  *
  * Each genuine capture is warped with its true corners (plus `--jitter` copies with corners moved by up to
  * 1.5 % of the card, as a detector would leave them), its number lines (ID number, dates) are segmented exactly
@@ -18,8 +19,8 @@ import { warpQuad, type Quad } from '../src/document/detect.js';
 import { BACK_EXPIRY_DATE_BOX, pixelBox } from '../src/document/fields.js';
 import { crop, decodeRgb } from '../src/document/image.js';
 import { BACK_BOXES, CANONICAL_H, CANONICAL_W, FRONT_BOXES, type Box } from '../src/document/layout.js';
-import { DIGIT_NET_PATH, forwardLayers, serializeDigitNet, softmax, type DigitNet } from '../src/document/ocr/digit-net.js';
-import { DIGIT_LABELS, PATCH_FEATURE_LEN, segmentAtReadingScale, type SegmentOptions } from '../src/document/ocr/digits.js';
+import { NET_PATHS, forwardLayers, serializeDigitNet, softmax, type Alphabet, type DigitNet } from '../src/document/ocr/digit-net.js';
+import { DIGIT_LABELS, LATIN_LABELS, PATCH_FEATURE_LEN, segmentAtReadingScale, type SegmentOptions } from '../src/document/ocr/digits.js';
 import { Rng } from '../src/document/synth/rng.js';
 
 const arg = (name: string, dflt: string) => {
@@ -32,7 +33,10 @@ const EPOCHS = Number(arg('epochs', '14'));
 const HIDDEN = Number(arg('hidden', '128'));
 const JITTER = Number(arg('jitter', '1'));
 const LR = Number(arg('lr', '0.002'));
-const cacheFile = arg('cache', path.join(dataDir, 'digit-samples.bin'));
+const ALPHABET = arg('alphabet', 'eastern') as Alphabet;
+if (!(ALPHABET in NET_PATHS)) throw new Error('--alphabet eastern|latin');
+const LABELS = ALPHABET === 'eastern' ? DIGIT_LABELS : LATIN_LABELS;
+const cacheFile = arg('cache', path.join(dataDir, `${ALPHABET}-samples.bin`));
 
 interface LineSpec {
   box: Box;
@@ -44,6 +48,8 @@ interface LineSpec {
 function lines(side: 'front' | 'back', printed: Record<string, string>): LineSpec[] {
   const date = (n: number): SegmentOptions => ({ maxGap: 1.2, expectGlyphs: n, deepenFaintInk: true });
   const ascii = (s: string | undefined) => toAsciiDigits(s ?? '').replace(/[^\d/]/g, '');
+  // The serial is read like readIdKey does: Latin templates, default segmentation.
+  if (ALPHABET === 'latin') return side === 'front' ? [{ box: FRONT_BOXES.idKey, opts: {}, text: (printed.idKey ?? '').replace(/[^A-Z0-9]/g, '') }] : [];
   if (side === 'front')
     return [
       { box: FRONT_BOXES.idNumber, opts: { expectGlyphs: 14, deepenFaintInk: true }, text: ascii(printed.idNumber) },
@@ -108,7 +114,7 @@ async function extract(): Promise<Samples> {
         linesKept++;
         segs.forEach((s, i) => {
           xs.push(s.patch);
-          ys.push(DIGIT_LABELS.indexOf(line.text[i]!));
+          ys.push(LABELS.indexOf(line.text[i]!));
           vals.push(it.card % 10 === 0 ? 1 : 0);
         });
       }
@@ -146,7 +152,7 @@ function initNet(data: Samples, rng: Rng): DigitNet {
     for (let i = 0; i < w.length; i++) w[i] = rng.normal() * s;
     return { inputs, outputs, w, b: new Float32Array(outputs) };
   };
-  return { labels: DIGIT_LABELS, mean, scale, layers: [dense(D, HIDDEN), dense(HIDDEN, DIGIT_LABELS.length)] };
+  return { labels: LABELS, mean, scale, layers: [dense(D, HIDDEN), dense(HIDDEN, LABELS.length)] };
 }
 
 /** Plain SGD with momentum and weight decay on softmax cross-entropy, one sample at a time. */
@@ -207,10 +213,10 @@ function train(net: DigitNet, data: Samples, rng: Rng) {
 }
 
 const data = await extract();
-const counts = DIGIT_LABELS.map((l, i) => `${l}:${data.y.filter((y) => y === i).length}`).join(' ');
+const counts = LABELS.map((l, i) => `${l}:${data.y.filter((y) => y === i).length}`).join(' ');
 console.log(`glyphs per label: ${counts}`);
 const rng = new Rng(7);
 const net = initNet(data, rng);
 train(net, data, rng);
-fs.writeFileSync(DIGIT_NET_PATH, serializeDigitNet(net));
-console.log(`written ${path.relative(process.cwd(), DIGIT_NET_PATH)}`);
+fs.writeFileSync(NET_PATHS[ALPHABET], serializeDigitNet(net));
+console.log(`written ${path.relative(process.cwd(), NET_PATHS[ALPHABET])}`);

@@ -46,13 +46,23 @@ export async function readIdNumber(card: RawImage, box: Box, now: Date): Promise
   if (best.confidence >= ID_RETRY_BELOW || Math.abs(best.line.glyphs.length - 14) > 4) return best;
   // Blur joins digits and thin print breaks them: read again with thinner and thicker ink, and keep the
   // reading whose chosen number is the most certain (the check digit and the posterior still decide).
+  // A number already chosen can only be confirmed by another read, not replaced: thin ink changes shapes, and a
+  // second reader's different valid number is no better evidence than the first one.
+  const first = best.idNumber;
   for (const thresholdScale of ID_RETRY_THRESHOLDS) {
     const again = await readIdLine(img, now, thresholdScale);
-    if (again.confidence > best.confidence) best = again;
+    if (again.confidence > best.confidence && (!first || again.idNumber === first)) best = again;
     if (best.confidence >= ID_RETRY_BELOW) break;
   }
   return best;
 }
+
+/**
+ * When the templates alone choose another number with at least this confidence, the mixed reading is capped to
+ * it (below the trust threshold, ID_MIN_CONFIDENCE).
+ */
+const DISAGREEMENT_CONFIDENCE = 0.5;
+const SURE_TEMPLATE = 0.9;
 
 /** A reading below this confidence is retried at other thresholds (the trust threshold, ID_MIN_CONFIDENCE). */
 const ID_RETRY_BELOW = 0.8;
@@ -75,6 +85,10 @@ async function readIdLine(img: RawImage, now: Date, thresholdScale: number): Pro
     if (choice && digits[0]!.templateAlternatives) {
       const byTemplates = choose((g) => g.templateAlternatives);
       if (byTemplates?.idNumber === choice.idNumber) confidence = Math.max(confidence, byTemplates.confidence);
+      // The chosen number overrules a digit the templates were sure of: one reader is wrong, and the check digit
+      // passes one wrong number in ten. Not trusted (a blurred glyph at the card's edge fooled the network so).
+      else if (digits.some((g, i) => (g.templateAlternatives![0]?.p ?? 0) >= SURE_TEMPLATE && g.templateAlternatives![0]!.label !== choice!.idNumber[i]))
+        confidence = Math.min(confidence, DISAGREEMENT_CONFIDENCE);
     }
   }
   return { line, choice, idNumber: choice?.idNumber ?? null, confidence };
@@ -155,7 +169,7 @@ function plausibleDate(s: string, rule: DateRule): boolean {
 
 /** Serial: two Latin capitals then seven digits; the position decides which alphabet each glyph may use. */
 export async function readIdKey(card: RawImage): Promise<FieldValue> {
-  const line = await readDigitLine(crop(card, pixelBox(FRONT_BOXES.idKey, card)), loadLatinTemplates());
+  const line = await readDigitLine(crop(card, pixelBox(FRONT_BOXES.idKey, card)), loadLatinTemplates(), { net: loadDigitNet('latin') });
   if (!line.glyphs.length) return { value: null, confidence: 0 };
   let conf = 1;
   const chars = line.glyphs.map((g, i) => {

@@ -1,8 +1,9 @@
 /**
- * A small fully connected network over grey glyph patches (digits.ts `glyphPatch`) for the Eastern digits and
- * '/'. Trained by us on glyphs cut from generated phone captures (scripts/train-digit-net.ts); the weights
- * are committed in digit-net.json. It sees the grey levels that binarisation loses, which is what separates
- * ٢ from ٣ or ٦ from ٩ once a capture is blurred.
+ * A small fully connected network over grey glyph patches (digits.ts `glyphPatch`), one per alphabet: the
+ * Eastern digits and '/' (digit-net.json) and the serial's Latin capitals and digits (latin-net.json). Trained
+ * by us on glyphs cut from generated phone captures (scripts/train-digit-net.ts); the weights are committed.
+ * It sees the grey levels that binarisation loses, which is what separates ٢ from ٣ or ٦ from ٩ once a capture
+ * is blurred.
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +25,12 @@ export interface DigitNet {
   layers: DenseLayer[];
 }
 
-export const DIGIT_NET_PATH = fileURLToPath(new URL('./digit-net.json', import.meta.url));
+/** One network per alphabet: the Eastern digits and '/' (ID number, dates) and the serial's Latin capitals and digits. */
+export type Alphabet = 'eastern' | 'latin';
+export const NET_PATHS: Record<Alphabet, string> = {
+  eastern: fileURLToPath(new URL('./digit-net.json', import.meta.url)),
+  latin: fileURLToPath(new URL('./latin-net.json', import.meta.url)),
+};
 
 /**
  * Activations of every layer for one input (ReLU between layers, raw logits last). Inference takes the last;
@@ -91,9 +97,12 @@ export function deserializeDigitNet(json: string): DigitNet {
   return { labels: s.labels, mean: fromF32(s.mean), scale: fromF32(s.scale), layers: s.layers.map((L) => ({ inputs: L.inputs, outputs: L.outputs, w: fromF32(L.w), b: fromF32(L.b) })) };
 }
 
-let cached: DigitNet | null | undefined;
-/** The committed network (null when the file is absent, e.g. while training the first one). */
-export function loadDigitNet(): DigitNet | null {
-  if (cached === undefined) cached = fs.existsSync(DIGIT_NET_PATH) ? deserializeDigitNet(fs.readFileSync(DIGIT_NET_PATH, 'utf8')) : null;
-  return cached;
+const cached = new Map<Alphabet, DigitNet | null>();
+/** The committed network of an alphabet (null when its file is absent, e.g. while training the first one). */
+export function loadDigitNet(alphabet: Alphabet = 'eastern'): DigitNet | null {
+  if (!cached.has(alphabet)) {
+    const file = NET_PATHS[alphabet];
+    cached.set(alphabet, fs.existsSync(file) ? deserializeDigitNet(fs.readFileSync(file, 'utf8')) : null);
+  }
+  return cached.get(alphabet)!;
 }

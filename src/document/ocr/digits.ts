@@ -370,7 +370,7 @@ export function segmentDigits(m: InkMask, opts: SegmentOptions = {}): SegmentedG
     }
     glyphs.push({ parts: [c], x0: c.x0, y0: c.y0, x1: c.x1, y1: c.y1 });
   }
-  const run = splitMergedGlyphs(mergeSplitGlyphs(pickRun(glyphs, big, opts), big, opts.expectGlyphs), lab, W, big, opts.expectGlyphs);
+  const run = mergeSplitGlyphs(pickRun(glyphs, big, opts), big, opts.expectGlyphs);
   const paper = percentile(m.grey, 0.75);
   return run.map((g) => ({ glyph: g, f: glyphFeature(g, lab, W, big, medMid), patch: glyphPatch(m, g, big, medMid, paper) }));
 }
@@ -398,53 +398,6 @@ function mergeSplitGlyphs(run: Glyph[], lineH: number, expect: number | undefine
     if (best < 0 || bestGap > lineH * 0.1 || bestGap > usual * 0.4) break;
     const [a, b] = [out[best]!, out[best + 1]!];
     out.splice(best, 2, { parts: [...a.parts, ...b.parts], x0: a.x0, x1: b.x1, y0: Math.min(a.y0, b.y0), y1: Math.max(a.y1, b.y1) });
-  }
-  return out;
-}
-
-/**
- * Blur joins neighbouring digits into one blob. With fewer glyphs than the line should hold, cut the widest
- * blob (over 0.85 line heights and 1.6× the line's median glyph width) at its thinnest column in the middle
- * half. The halves keep the blob's components, narrowed to their columns, so features see only their side.
- */
-function splitMergedGlyphs(run: Glyph[], lab: Int32Array, W: number, lineH: number, expect: number | undefined): Glyph[] {
-  if (expect === undefined || run.length >= expect || !run.length) return run;
-  const out = [...run];
-  const widths = out.map((g) => g.x1 - g.x0 + 1).sort((a, b) => a - b);
-  const median = widths[widths.length >> 1]!;
-  while (out.length < expect) {
-    let wi = 0;
-    for (let i = 1; i < out.length; i++) if (out[i]!.x1 - out[i]!.x0 > out[wi]!.x1 - out[wi]!.x0) wi = i;
-    const g = out[wi]!;
-    const w = g.x1 - g.x0 + 1;
-    if (w < lineH * 0.85 || w < median * 1.6) break;
-    const ids = new Set(g.parts.map((p) => p.id));
-    const column = (x: number) => {
-      let n = 0;
-      for (let y = g.y0; y <= g.y1; y++) if (ids.has(lab[y * W + x]!)) n++;
-      return n;
-    };
-    let cut = -1;
-    let least = Infinity;
-    for (let x = g.x0 + Math.round(w * 0.25); x <= g.x1 - Math.round(w * 0.25); x++) {
-      const n = column(x);
-      if (n < least) {
-        least = n;
-        cut = x;
-      }
-    }
-    const narrowed = (x0: number, x1: number): Glyph => {
-      let y0 = g.y1;
-      let y1 = g.y0;
-      for (let y = g.y0; y <= g.y1; y++)
-        for (let x = x0; x <= x1; x++)
-          if (ids.has(lab[y * W + x]!)) {
-            y0 = Math.min(y0, y);
-            y1 = Math.max(y1, y);
-          }
-      return { parts: g.parts, x0, x1, y0: Math.min(y0, y1), y1: Math.max(y0, y1) };
-    };
-    out.splice(wi, 1, narrowed(g.x0, cut - 1), narrowed(cut + 1, g.x1));
   }
   return out;
 }
