@@ -18,10 +18,11 @@ export interface CapturedCard {
   labels: CardLabels;
 }
 
-export async function capturedCard(seed: number, portrait?: Buffer): Promise<CapturedCard> {
-  const spec = randomCardSpec(seed, { expiredRate: 0, today: TODAY, gender: 'male' });
+/** `today` (YYYY-MM-DD) dates the card; benches fix it so that every run reads the same cards. */
+export async function capturedCard(seed: number, portrait?: Buffer, today: string = TODAY): Promise<CapturedCard> {
+  const spec = randomCardSpec(seed, { expiredRate: 0, today, gender: 'male' });
   if (portrait) spec.portrait = portrait;
-  const card = await renderCard(spec, { today: TODAY });
+  const card = await renderCard(spec, { today });
   const rng = new Rng(seed * 7 + 1);
   const front = await degrade(card.front, rng, { ...CAPTURE, angle: 2 });
   const back = await degrade(card.back, rng, { ...CAPTURE, angle: -2 });
