@@ -21,6 +21,7 @@ import { cer, compareKey, toAsciiDigits } from '../src/document/arabic.js';
 import { DocumentEngine, type ScanResult } from '../src/document/engine.js';
 import { isValidNationalId } from '../src/document/nid.js';
 import { VlensError } from '../src/server/errors.js';
+import { ProgressBar } from '../scripts/progress.js';
 
 type Side = 'front' | 'back';
 interface Case {
@@ -116,27 +117,11 @@ interface Outcome {
   ms: number;
 }
 
-class Bar {
-  private start = Date.now();
-  constructor(
-    private readonly label: string,
-    private readonly total: number,
-  ) {}
-  tick(done: number) {
-    const w = 30;
-    const k = Math.round((done / Math.max(1, this.total)) * w);
-    const el = (Date.now() - this.start) / 1000;
-    const eta = done ? (el / done) * (this.total - done) : 0;
-    process.stderr.write(`\r${this.label.padEnd(12)} [${'#'.repeat(k)}${'.'.repeat(w - k)}] ${done}/${this.total}  ${el.toFixed(0)}s elapsed, ~${eta.toFixed(0)}s left `);
-    if (done === this.total) process.stderr.write('\n');
-  }
-}
-
 let peakRss = 0;
 const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
 
 async function runEngine(engine: DocumentEngine, cases: Case[], label: string): Promise<Outcome[]> {
-  const bar = new Bar(label, cases.length);
+  const bar = new ProgressBar(label, cases.length);
   const out: Outcome[] = [];
   for (const c of cases) {
     const t = performance.now();
@@ -166,7 +151,7 @@ async function runBaseline(cases: Case[]): Promise<Map<string, { text: string; i
   const require = createRequire(import.meta.url);
   const langPath = path.join(path.dirname(require.resolve('@tesseract.js-data/ara/package.json')), '4.0.0_best_int');
   const worker = await createWorker('ara', 1, { langPath, gzip: true, cacheMethod: 'none', errorHandler: () => undefined });
-  const bar = new Bar('baseline', cases.length);
+  const bar = new ProgressBar('baseline', cases.length);
   const out = new Map<string, { text: string; idNumber: string | null; ms: number }>();
   for (const c of cases) {
     const t = performance.now();

@@ -22,6 +22,7 @@ import { BACK_BOXES, CANONICAL_H, CANONICAL_W, FRONT_BOXES, type Box } from '../
 import { NET_PATHS, forwardLayers, serializeDigitNet, softmax, type Alphabet, type DigitNet } from '../src/document/ocr/digit-net.js';
 import { DIGIT_LABELS, LATIN_LABELS, PATCH_FEATURE_LEN, segmentAtReadingScale, type SegmentOptions } from '../src/document/ocr/digits.js';
 import { Rng } from '../src/document/synth/rng.js';
+import { ProgressBar } from './progress.js';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -69,13 +70,6 @@ interface Samples {
   n: number;
 }
 
-function progress(label: string, done: number, total: number, extra = '') {
-  const w = 30;
-  const k = Math.round((done / total) * w);
-  process.stderr.write(`\r${label.padEnd(9)} [${'#'.repeat(k)}${'.'.repeat(w - k)}] ${done}/${total} ${extra}`);
-  if (done === total) process.stderr.write('\n');
-}
-
 async function extract(): Promise<Samples> {
   if (fs.existsSync(cacheFile)) {
     const b = fs.readFileSync(cacheFile);
@@ -97,6 +91,7 @@ async function extract(): Promise<Samples> {
   const vals: number[] = [];
   let linesTried = 0;
   let linesKept = 0;
+  const bar = new ProgressBar('extract', items.length);
   for (const [k, it] of items.entries()) {
     const photo = await decodeRgb(fs.readFileSync(path.join(dataDir, it.file)), 2000);
     const sx = photo.width / it.degradation.width;
@@ -113,13 +108,13 @@ async function extract(): Promise<Samples> {
         if (segs.length !== line.text.length) continue;
         linesKept++;
         segs.forEach((s, i) => {
-          xs.push(s.patch);
+          xs.push(s.patch());
           ys.push(LABELS.indexOf(line.text[i]!));
           vals.push(it.card % 10 === 0 ? 1 : 0);
         });
       }
     }
-    if (k % 20 === 0 || k === items.length - 1) progress('extract', k + 1, items.length, `${xs.length} glyphs, ${linesKept}/${linesTried} lines segmented`);
+    if (k % 20 === 0 || k === items.length - 1) bar.tick(k + 1, `${xs.length} glyphs, ${linesKept}/${linesTried} lines segmented`);
   }
   const n = xs.length;
   const x = new Float32Array(n * PATCH_FEATURE_LEN);
@@ -179,6 +174,7 @@ function train(net: DigitNet, data: Samples, rng: Rng) {
       [trainIdx[i], trainIdx[j]] = [trainIdx[j]!, trainIdx[i]!];
     }
     let loss = 0;
+    const bar = new ProgressBar(`epoch ${epoch + 1}`, trainIdx.length);
     for (const [k, idx] of trainIdx.entries()) {
       const acts = forwardLayers(net, data.x.subarray(idx * D, (idx + 1) * D));
       const p = softmax(acts.at(-1)!);
@@ -206,9 +202,9 @@ function train(net: DigitNet, data: Samples, rng: Rng) {
         if (l > 0) for (let i = 0; i < L.inputs; i++) if (input[i]! <= 0) back[i] = 0;
         grad = back;
       }
-      if (k % 5000 === 0) progress(`epoch ${epoch + 1}`, k, trainIdx.length, `loss ${(loss / (k + 1)).toFixed(4)}`);
+      if (k % 5000 === 0) bar.tick(k, `loss ${(loss / (k + 1)).toFixed(4)}`);
     }
-    progress(`epoch ${epoch + 1}`, trainIdx.length, trainIdx.length, `loss ${(loss / trainIdx.length).toFixed(4)}  val acc ${(100 * evaluate()).toFixed(2)}%`);
+    bar.tick(trainIdx.length, `loss ${(loss / trainIdx.length).toFixed(4)}  val acc ${(100 * evaluate()).toFixed(2)}%`);
   }
 }
 

@@ -120,7 +120,8 @@ export function compareKey(s: string): string {
 }
 
 /** Levenshtein distance on Unicode code points. */
-export function levenshtein(a: string, b: string): number {
+/** `substitution`: the cost of replacing one character by another (default 1; OCR-aware distances lower it). */
+export function levenshtein(a: string, b: string, substitution: (x: string, y: string) => number = () => 1): number {
   const A = Array.from(a);
   const B = Array.from(b);
   if (A.length === 0) return B.length;
@@ -131,7 +132,7 @@ export function levenshtein(a: string, b: string): number {
   for (let i = 1; i <= A.length; i++) {
     cur[0] = i;
     for (let j = 1; j <= B.length; j++) {
-      const cost = A[i - 1] === B[j - 1] ? 0 : 1;
+      const cost = A[i - 1] === B[j - 1] ? 0 : substitution(A[i - 1]!, B[j - 1]!);
       cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
     }
     [prev, cur] = [cur, prev];

@@ -25,6 +25,7 @@ import { BACK_BOXES, CANONICAL_H, CANONICAL_W, FRONT_BOXES, type Box, type Pixel
 import { GOVERNORATES } from './nid.js';
 import { DISTRICTS } from './synth/places.js';
 import { loadDigitTemplates, loadLatinTemplates } from './ocr/digits.js';
+import { loadDigitNet } from './ocr/digit-net.js';
 import { TextReader, type TextLine } from './ocr/text.js';
 import { glareFraction, judgeQuality, judgeSpoof, laplacianVariance, meanChroma, recaptureScores, type QualityResult, type SpoofResult } from './spoof.js';
 import { correctLine, jobLexicon, nameLexicon, placeLexicon, type LineCorrection } from './lexicon.js';
@@ -101,6 +102,7 @@ export class DocumentEngine {
     const [cv, text] = await Promise.all([loadOpenCV(), TextReader.create(opts.textWorkers ?? 2)]);
     loadDigitTemplates();
     loadLatinTemplates();
+    loadDigitNet();
     return new DocumentEngine(cv, text);
   }
 
@@ -363,8 +365,9 @@ export class DocumentEngine {
     findings.push(...releaseDateFindings(release.value, releaseDate, info?.birthDate ?? null, now));
     const expiryDate = parsePrintedDate(expiry.value ?? '');
     findings.push(...expiryFindings(expiry.value, expiryDate, now));
-    // Cards are valid for seven years from the issue month. Two independent reads that agree confirm the issue date and the expiry's year and month; the expiry day is then chosen
-    // among the day readings alone, with that choice's own confidence.
+    // Cards are valid for seven years from the issue month. Two independent reads that agree confirm the issue date
+    // and the expiry's year and month; the expiry day is then chosen among the day readings alone, with that
+    // choice's own confidence.
     if (releaseDate && expiryDate && expiryDate.year === releaseDate.year + CARD_VALIDITY_YEARS && expiryDate.month === releaseDate.month) {
       release.confidence = Math.max(release.confidence, 0.95);
       const day = chooseDate(expiry.line, { ...EXPIRY_RULE(year), yearMonth: { year: expiryDate.year, month: expiryDate.month } });

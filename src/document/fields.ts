@@ -44,10 +44,9 @@ export async function readIdNumber(card: RawImage, box: Box, now: Date): Promise
   let best = await readIdLine(img, now, 1);
   // Only a line that looks like the number (not the wrong side or orientation) is worth another read.
   if (best.confidence >= ID_RETRY_BELOW || Math.abs(best.line.glyphs.length - 14) > 4) return best;
-  // Blur joins digits and thin print breaks them: read again with thinner and thicker ink, and keep the
-  // reading whose chosen number is the most certain (the check digit and the posterior still decide).
-  // A number already chosen can only be confirmed by another read, not replaced: thin ink changes shapes, and a
-  // second reader's different valid number is no better evidence than the first one.
+  // Blur joins digits and thin print breaks them: read again with thinner and thicker ink. A read that found no
+  // valid number may take the most certain one of the others; a number already chosen can only be confirmed, not
+  // replaced (thin ink changes shapes, and another valid number from it is no better evidence than the first).
   const first = best.idNumber;
   for (const thresholdScale of ID_RETRY_THRESHOLDS) {
     const again = await readIdLine(img, now, thresholdScale);
@@ -58,8 +57,8 @@ export async function readIdNumber(card: RawImage, box: Box, now: Date): Promise
 }
 
 /**
- * When the templates alone choose another number with at least this confidence, the mixed reading is capped to
- * it (below the trust threshold, ID_MIN_CONFIDENCE).
+ * A chosen number that overrules a digit the templates alone were at least SURE_TEMPLATE sure of is capped at
+ * DISAGREEMENT_CONFIDENCE (below the trust threshold, ID_MIN_CONFIDENCE).
  */
 const DISAGREEMENT_CONFIDENCE = 0.5;
 const SURE_TEMPLATE = 0.9;

@@ -110,9 +110,15 @@ export function otsuThreshold(grey: Uint8Array): number {
  * picture (the card's pyramids) when the text covers only a few percent of the crop.
  */
 export function inkThreshold(grey: Uint8Array): number {
-  const hist = new Array<number>(256).fill(0);
+  const [ink, background] = percentiles(grey, 0.005, 0.5);
+  return Math.min(otsuThreshold(grey), Math.round((ink! + background!) / 2));
+}
+
+/** For each share `q`, the grey level at or below which that share of the pixels lies (one histogram, 0–255). */
+export function percentiles(grey: Uint8Array, ...qs: number[]): number[] {
+  const hist = new Uint32Array(256);
   for (const v of grey) hist[v]!++;
-  const pct = (q: number) => {
+  return qs.map((q) => {
     let acc = 0;
     const target = q * grey.length;
     for (let i = 0; i < 256; i++) {
@@ -120,8 +126,7 @@ export function inkThreshold(grey: Uint8Array): number {
       if (acc >= target) return i;
     }
     return 255;
-  };
-  return Math.min(otsuThreshold(grey), Math.round((pct(0.005) + pct(0.5)) / 2));
+  });
 }
 
 /**

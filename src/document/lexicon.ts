@@ -8,7 +8,7 @@
  * names below, written from general knowledge of Egyptian naming. None were taken from the evaluation cards.
  * Spelling differences (hamza forms, ى/ي, ة/ه) are folded by compareKey.
  */
-import { compareKey } from './arabic.js';
+import { compareKey, levenshtein } from './arabic.js';
 import { GOVERNORATES } from './nid.js';
 import { FAMILY_NAMES, FEMALE_NAMES, MALE_NAMES, NAME_PARTICLES } from './synth/names.js';
 import { ADDRESS_WORDS, DISTRICTS, STREET_NAMES, VILLAGE_NAMES } from './synth/places.js';
@@ -95,20 +95,7 @@ SAME_SKELETON.forEach((group, i) => {
  * جورح is then nearer to جورج than to جوري, and a tie between them does not block the fix.
  */
 export function ocrDistance(a: string, b: string): number {
-  const A = Array.from(a);
-  const B = Array.from(b);
-  let prev = Array.from({ length: B.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= A.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= B.length; j++) {
-      const x = A[i - 1]!;
-      const y = B[j - 1]!;
-      const sub = x === y ? 0 : skeletonOf.has(x) && skeletonOf.get(x) === skeletonOf.get(y) ? 0.5 : 1;
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + sub);
-    }
-    prev = cur;
-  }
-  return prev[B.length]!;
+  return levenshtein(a, b, (x, y) => (skeletonOf.has(x) && skeletonOf.get(x) === skeletonOf.get(y) ? 0.5 : 1));
 }
 
 /** A set of words with lookup of the unique nearest word within a few edits. */

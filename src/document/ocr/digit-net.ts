@@ -1,9 +1,9 @@
 /**
- * A small fully connected network over grey glyph patches (digits.ts `glyphPatch`), one per alphabet: the
- * Eastern digits and '/' (digit-net.json) and the serial's Latin capitals and digits (latin-net.json). Trained
- * by us on glyphs cut from generated phone captures (scripts/train-digit-net.ts); the weights are committed.
- * It sees the grey levels that binarisation loses, which is what separates ٢ from ٣ or ٦ from ٩ once a capture
- * is blurred.
+ * A small fully connected network over grey glyph patches (digits.ts `glyphPatch`) for the Eastern digits and
+ * '/' (digit-net.json, committed). Trained by us on glyphs cut from generated phone captures
+ * (scripts/train-digit-net.ts). It sees the grey levels that binarisation loses, which is what separates ٢ from
+ * ٣ or ٦ from ٩ once a capture is blurred. The training script can also make a network for the serial's Latin
+ * alphabet (latin-net.json); it is not shipped, because it read real serials worse (see readIdKey).
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +25,7 @@ export interface DigitNet {
   layers: DenseLayer[];
 }
 
-/** One network per alphabet: the Eastern digits and '/' (ID number, dates) and the serial's Latin capitals and digits. */
+/** The Eastern digits and '/' (ID number, dates: shipped) and the serial's Latin capitals and digits (experiment). */
 export type Alphabet = 'eastern' | 'latin';
 export const NET_PATHS: Record<Alphabet, string> = {
   eastern: fileURLToPath(new URL('./digit-net.json', import.meta.url)),
@@ -97,12 +97,9 @@ export function deserializeDigitNet(json: string): DigitNet {
   return { labels: s.labels, mean: fromF32(s.mean), scale: fromF32(s.scale), layers: s.layers.map((L) => ({ inputs: L.inputs, outputs: L.outputs, w: fromF32(L.w), b: fromF32(L.b) })) };
 }
 
-const cached = new Map<Alphabet, DigitNet | null>();
-/** The committed network of an alphabet (null when its file is absent, e.g. while training the first one). */
-export function loadDigitNet(alphabet: Alphabet = 'eastern'): DigitNet | null {
-  if (!cached.has(alphabet)) {
-    const file = NET_PATHS[alphabet];
-    cached.set(alphabet, fs.existsSync(file) ? deserializeDigitNet(fs.readFileSync(file, 'utf8')) : null);
-  }
-  return cached.get(alphabet)!;
+let eastern: DigitNet | undefined;
+/** The committed Eastern-digit network, read once. */
+export function loadDigitNet(): DigitNet {
+  eastern ??= deserializeDigitNet(fs.readFileSync(NET_PATHS.eastern, 'utf8'));
+  return eastern;
 }

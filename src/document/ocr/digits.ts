@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { flattenBackground, inkThreshold, toMaxChannel, type RawImage } from '../image.js';
+import { flattenBackground, inkThreshold, percentiles, toMaxChannel, type RawImage } from '../image.js';
 import { classifyPatch, type DigitNet } from './digit-net.js';
 
 /**
@@ -79,12 +79,12 @@ export interface InkMask {
 }
 
 /** max(R,G,B) → flattened lighting → Lanczos upscale → global Otsu: 1 = ink. */
-export async function binarizeForDigits(img: RawImage, scale: number, deepenFaintInk = false, thresholdScale = 1): Promise<InkMask> {
+export async function binarizeForDigits(img: RawImage, scale: number, opts: Pick<SegmentOptions, 'deepenFaintInk' | 'thresholdScale'> = {}): Promise<InkMask> {
   const g = toMaxChannel(img);
   // Glare and shadows across the line: flatten the paper first (window about a quarter of the crop height),
   // at the crop's own resolution (cheap; the lighting is smooth).
   const flattened = flattenBackground(g.data, g.width, g.height, Math.max(3, Math.round(g.height * 0.25)));
-  const flat0 = deepenFaintInk ? equaliseInkDepth(flattened, g.width, g.height) : flattened;
+  const flat0 = opts.deepenFaintInk ? equaliseInkDepth(flattened, g.width, g.height) : flattened;
   const W = Math.max(1, Math.round(g.width * scale));
   const H = Math.max(1, Math.round(g.height * scale));
   const flat = await sharp(Buffer.from(flat0.buffer, flat0.byteOffset, flat0.length), {
@@ -94,7 +94,7 @@ export async function binarizeForDigits(img: RawImage, scale: number, deepenFain
     .toColourspace('b-w')
     .raw()
     .toBuffer();
-  const thr = inkThreshold(flat) * thresholdScale;
+  const thr = inkThreshold(flat) * (opts.thresholdScale ?? 1);
   const ink = new Uint8Array(W * H);
   for (let i = 0; i < ink.length; i++) ink[i] = flat[i]! <= thr ? 1 : 0;
   return { ink, W, H, grey: new Uint8Array(flat.buffer, flat.byteOffset, flat.length) };
@@ -263,17 +263,6 @@ function glyphPatch(m: InkMask, g: Glyph, lineH: number, lineMid: number, paper:
   return f;
 }
 
-function percentile(v: Uint8Array, q: number): number {
-  const hist = new Uint32Array(256);
-  for (const x of v) hist[x]!++;
-  let acc = 0;
-  for (let i = 0; i < 256; i++) {
-    acc += hist[i]!;
-    if (acc >= q * v.length) return i;
-  }
-  return 255;
-}
-
 /** Most ink runs crossing a row in the top 40 % of the glyph, held by at least two rows (noise-robust). */
 function topTeeth(g: Glyph, ids: Set<number>, lab: Int32Array, W: number): number {
   const h = g.y1 - g.y0 + 1;
@@ -308,8 +297,8 @@ export interface SegmentedGlyph {
   glyph: Glyph;
   /** Template feature (binary occupancy grid and shape cues). */
   f: Float32Array;
-  /** Grey-level patch feature for the digit network (digit-net.ts). */
-  patch: Float32Array;
+  /** Grey-level patch feature for the digit network (digit-net.ts), computed on demand: most reads need none. */
+  patch: () => Float32Array;
 }
 
 export function segmentDigits(m: InkMask, opts: SegmentOptions = {}): SegmentedGlyph[] {
@@ -371,8 +360,8 @@ export function segmentDigits(m: InkMask, opts: SegmentOptions = {}): SegmentedG
     glyphs.push({ parts: [c], x0: c.x0, y0: c.y0, x1: c.x1, y1: c.y1 });
   }
   const run = mergeSplitGlyphs(pickRun(glyphs, big, opts), big, opts.expectGlyphs);
-  const paper = percentile(m.grey, 0.75);
-  return run.map((g) => ({ glyph: g, f: glyphFeature(g, lab, W, big, medMid), patch: glyphPatch(m, g, big, medMid, paper) }));
+  let paper: number | undefined;
+  return run.map((g) => ({ glyph: g, f: glyphFeature(g, lab, W, big, medMid), patch: () => glyphPatch(m, g, big, medMid, (paper ??= percentiles(m.grey, 0.75)[0]!)) }));
 }
 
 /**
@@ -449,21 +438,21 @@ export function classifyGlyph(f: Float32Array, templates: DigitTemplate[]): Digi
  * Segments at the scale the reader works at: digits need ~40 px of height to segment cleanly, so the line is
  * estimated at 2× and re-binarised at the right scale. Templates are made the same way (small renders too).
  */
-export async function segmentAtReadingScale(img: RawImage, opts: SegmentOptions = {}): Promise<{ segs: ReturnType<typeof segmentDigits>; scale: number; typical: number }> {
+export async function segmentAtReadingScale(img: RawImage, opts: SegmentOptions = {}): Promise<{ segs: SegmentedGlyph[]; scale: number; typical: number }> {
   let scale = 2;
-  let segs = segmentDigits(await binarizeForDigits(img, scale, opts.deepenFaintInk, opts.thresholdScale), opts);
+  let segs = segmentDigits(await binarizeForDigits(img, scale, opts), opts);
   const hs = segs.map((s) => s.glyph.y1 - s.glyph.y0 + 1).sort((a, b) => a - b);
   const typical = hs.length ? hs[Math.floor(hs.length * 0.75)]! : 0;
   if (typical && typical < 40) {
     scale = Math.min(8, Math.ceil((scale * 48) / typical));
-    segs = segmentDigits(await binarizeForDigits(img, scale, opts.deepenFaintInk, opts.thresholdScale), opts);
+    segs = segmentDigits(await binarizeForDigits(img, scale, opts), opts);
   }
   return { segs, scale, typical };
 }
 
 export interface ReadOptions extends SegmentOptions {
   /** The grey-patch network (Eastern digits): its probabilities are combined with the templates'. */
-  net?: DigitNet | null;
+  net?: DigitNet;
 }
 
 /**
@@ -488,7 +477,7 @@ export async function readDigitLine(img: RawImage, templates: DigitTemplate[], o
   const glyphs: ReadGlyph[] = segs.map(({ glyph, f, patch }) => {
     const byTemplates = classifyGlyph(f, templates);
     return {
-      alternatives: net ? combine(classifyPatch(net, patch), byTemplates, DIGIT_NET_WEIGHT) : byTemplates,
+      alternatives: net ? combine(classifyPatch(net, patch()), byTemplates, DIGIT_NET_WEIGHT) : byTemplates,
       templateAlternatives: net ? byTemplates : undefined,
       box: [glyph.x0 / scale, glyph.y0 / scale, (glyph.x1 - glyph.x0 + 1) / scale, (glyph.y1 - glyph.y0 + 1) / scale],
     };
