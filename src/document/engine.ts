@@ -500,6 +500,16 @@ const GOVERNORATE_BY_KEY: ReadonlyMap<string, string> = new Map(Object.entries(G
  */
 export function dashBeforeGovernorate(line: string): string {
   const words = line.split(' ').filter(Boolean);
+  // The line ends in the governorate's name. Tesseract sometimes puts the dash (a neutral character in RTL
+  // text) at the end instead of before it, or reads a speck after it as a digit: what follows a recognised
+  // governorate, or a lone symbol at the end, is dropped (the dash is put back below).
+  let tail = 0;
+  while (tail < words.length - 1 && !/[\u0621-\u064A]/.test(words[words.length - 1 - tail]!)) tail++;
+  const beforeTail = words.slice(0, words.length - tail);
+  const govEnds = [1, 2].some((n) => beforeTail.length > n && GOVERNORATE_BY_KEY.has(compareKey(beforeTail.slice(-n).join(' '))));
+  if (govEnds) words.splice(words.length - tail);
+  else while (words.length > 1 && !/[\u0621-\u064A0-9\u0660-\u0669]/.test(words[words.length - 1]!)) words.pop();
+  line = words.join(' ');
   for (const n of [1, 2]) {
     if (words.length <= n || !GOVERNORATE_BY_KEY.has(compareKey(words.slice(-n).join(' ')))) continue;
     const head = words.slice(0, -n);

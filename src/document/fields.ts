@@ -249,7 +249,9 @@ export async function rereadDigitWords(card: RawImage, box: Box, line: TextLine,
     // Digits, or what tesseract makes of ٢–٩ (which it cannot output): a stray symbol or a lone letter that is
     // not an address abbreviation (ش for شارع, ع for عمارة).
     const t = w.text.trim();
-    const numeric = /[0-9٠-٩۰-۹]/.test(t);
+    // A word with a run of letters is a number glued to a word ("١-مدينتى"): re-reading it as a number would
+    // drop the word, and tesseract reads the ١ and ٠ such glued numbers mostly are.
+    const numeric = /[0-9٠-٩۰-۹]/.test(t) && !/[\u0621-\u064A]{3}/.test(t);
     const lookalike = lookalikes && t.length > 0 && t.length <= 2 && !/^[\u0621-\u064A]{2}$/.test(t) && !/^[-–/]+$/.test(t) && !placeLexicon().has(t);
     if (!numeric && !lookalike) continue;
     // Tesseract's box often holds only part of a number (the digits it could not read are left out): read from

@@ -209,7 +209,8 @@ export interface LineCorrection {
  * another name. Numbers and punctuation pass through untouched.
  */
 export function correctLine(text: string, lexicon: WordLexicon): LineCorrection {
-  const raw = text.split(' ').filter(Boolean);
+  // A dash glued between two words ("الاول-المجاوره") separates them: each is checked on its own.
+  const raw = text.split(' ').filter(Boolean).flatMap((w) => (/^[\u0621-\u064A]+-[\u0621-\u064A]+$/.test(w) ? w.replace('-', ' - ').split(' ') : [w]));
   const out: string[] = [];
   const result: LineCorrection = { text: '', known: 0, corrected: 0, correctedDots: 0, corrected2: 0, unknown: 0 };
   const isWord = (w: string) => /^[\u0621-\u064A]+$/.test(w);
@@ -218,6 +219,15 @@ export function correctLine(text: string, lexicon: WordLexicon): LineCorrection 
     const next = raw[i + 1];
     if (!isWord(w)) {
       out.push(w);
+      continue;
+    }
+    // A word the lexicon knows can still be the first part of a split one: "الا ول" is "الاول". Only a short
+    // unknown tail is joined, and only when the join is a word as it stands.
+    if (next && isWord(next) && !lexicon.has(next) && Array.from(next).length <= 3 && lexicon.has(w + next)) {
+      out.push(lexicon.display(compareKey(w + next)));
+      result.corrected++;
+      result.correctedDots++;
+      i++;
       continue;
     }
     if (lexicon.has(w)) {

@@ -42,6 +42,19 @@ describe('lexicon correction', () => {
     assert.equal(dashBeforeGovernorate('١٢ شارع التحرير'), '١٢ شارع التحرير');
   });
 
+  it('moves a dash read at the end of line 2 back before the governorate and drops specks read after it', () => {
+    assert.equal(dashBeforeGovernorate('الزقازيق ثان الشرقيه -'), 'الزقازيق ثان - الشرقيه');
+    assert.equal(dashBeforeGovernorate('الدقى - الجيزه ١'), 'الدقى - الجيزه');
+    // No governorate at the end: a trailing number stays (it may be part of the address).
+    assert.equal(dashBeforeGovernorate('شارع التحرير ١٢'), 'شارع التحرير ١٢');
+  });
+
+  it('checks the words on both sides of a glued dash, and joins a known word with a short split-off tail', () => {
+    const r = correctLine('الا ول-المجاوره الثانيه', placeLexicon());
+    assert.equal(compareKey(r.text), compareKey('الاول-المجاوره الثانيه'));
+    assert.equal(r.unknown, 0);
+  });
+
   it('weighs swaps of letters with the same dotless shape as half a slip', () => {
     assert.equal(ocrDistance('جورح', 'جورج'), 0.5);
     assert.equal(ocrDistance('جورح', 'جوري'), 1);
