@@ -33,6 +33,8 @@ interface Case {
   level?: string;
   /** Real only: a genuine card photo its author did not redact, scribble on or pixelate (MANIFEST `pii`). */
   unredacted?: boolean;
+  /** Real only: the repository's output image, with its detector's boxes and labels drawn over the fields. */
+  overlaid?: boolean;
   /** Expected values by spec field name; absent = not scored. */
   labels: Record<string, string>;
 }
@@ -79,7 +81,7 @@ function syntheticCases(dir: string): Case[] {
 /** Real cards: MANIFEST labels mapped to spec field names. Only legible, unredacted values are scored. */
 function realCases(dir: string): Case[] {
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'MANIFEST.json'), 'utf8')) as {
-    files: { file: string; pii?: string; labels?: Record<string, unknown> }[];
+    files: { file: string; pii?: string; notes?: string; labels?: Record<string, unknown> }[];
   };
   const out: Case[] = [];
   for (const f of manifest.files) {
@@ -105,7 +107,7 @@ function realCases(dir: string): Case[] {
       put('gender', L.gender_text, 'gender_text');
     }
     // Cards with nothing scorable (e.g. name-only mock renders) still count for detection/classification.
-    out.push({ set: 'real', file: path.join(dir, f.file), side, attack: null, labels, unredacted: /^real_person_unredacted/.test(f.pii ?? '') });
+    out.push({ set: 'real', file: path.join(dir, f.file), side, attack: null, labels, unredacted: /^real_person_unredacted/.test(f.pii ?? ''), overlaid: /drawn/i.test(f.notes ?? '') });
   }
   return out;
 }
@@ -305,6 +307,9 @@ async function main() {
     // The issue's targets are about legible real cards: the unredacted photos of genuine cards, on their own.
     const legible = outcomes.filter((o) => o.c.unredacted);
     report.push(...summary(`Real cards, unredacted genuine photos only (${legible.length} images; some carry drawn YOLO boxes)`, legible, base));
+    // Boxes and labels drawn over the name lines hide parts of the letters: the same set without those images.
+    const clear = legible.filter((o) => !o.c.overlaid);
+    report.push(...summary(`Real cards, unredacted genuine photos without drawn boxes (${clear.length} images)`, clear, base));
   }
   await engine.close();
   clearInterval(rssTimer);

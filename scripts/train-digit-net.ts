@@ -4,7 +4,10 @@
  * `--alphabet latin` → src/document/ocr/latin-net.json (the serial, idKey).
  *
  *   npx tsx scripts/gen-synth.ts --n 1200 --seed 777 --out /tmp/digit-train     (a set disjoint from the eval's seed 1)
- *   npx tsx scripts/train-digit-net.ts --data /tmp/digit-train [--alphabet eastern|latin] [--epochs 14] [--lr 0.002] [--hidden 128] [--jitter 1]
+ *   npx tsx scripts/train-digit-net.ts --data /tmp/digit-train [--alphabet eastern|latin] [--epochs 14] [--lr 0.002] [--hidden 128] [--jitter 1] [--extract-only]
+ *
+ * This script trains the fully connected network in TypeScript. The shipped Eastern network is the
+ * convolutional one of scripts/train-digit-cnn.py, trained on the samples this script extracts (--extract-only).
  *
  * Each genuine capture is warped with its true corners (plus `--jitter` copies with corners moved by up to
  * 1.5 % of the card, as a detector would leave them), its number lines (ID number, dates) are segmented exactly
@@ -211,6 +214,11 @@ function train(net: DigitNet, data: Samples, rng: Rng) {
 const data = await extract();
 const counts = LABELS.map((l, i) => `${l}:${data.y.filter((y) => y === i).length}`).join(' ');
 console.log(`glyphs per label: ${counts}`);
+// The shipped Eastern network is convolutional and trained by scripts/train-digit-cnn.py on these samples.
+if (process.argv.includes('--extract-only')) {
+  console.log(`samples in ${cacheFile}`);
+  process.exit(0);
+}
 const rng = new Rng(7);
 const net = initNet(data, rng);
 train(net, data, rng);

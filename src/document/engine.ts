@@ -146,19 +146,24 @@ export class DocumentEngine {
     // An outline whose number line looks right but does not read as a valid NID is kept as a fallback only:
     // a later outline (the true card edge rather than an inner panel or a merged blob) may read it cleanly.
     let fallback: (Located & { oriented: Oriented }) | null = null;
+    // A valid number read without confidence may come from an outline a few per cent off (the number line cut
+    // at the card's edge): the other candidates are read too, and the most confident reading wins.
+    let unsure: (Located & { oriented: Oriented }) | null = null;
     for (const found of candidates) {
       const card = warpQuad(this.cv, photo, found.quad, CANONICAL_W, CANONICAL_H);
       const quality = judgeQuality(laplacianVariance(this.cv, toGrey(card)), found.shortSidePx, glareFraction(card));
       const cues = sideCues(card);
       if (!found.fromFrame) firstOutline ??= { found, card, quality, cues };
       const oriented = await this.orient(card, cues, now);
-      if (oriented?.id.idNumber) {
+      if (oriented?.id.idNumber && oriented.id.confidence >= ID_MIN_CONFIDENCE) {
         timings.classify = performance.now() - t;
         return { photo, found, card, quality, cues, oriented };
       }
+      if (oriented?.id.idNumber && (!unsure || oriented.id.confidence > unsure.oriented.id.confidence)) unsure = { found, card, quality, cues, oriented };
       if (oriented) fallback ??= { found, card, quality, cues, oriented };
     }
     timings.classify = performance.now() - t;
+    if (unsure) return { photo, ...unsure };
     if (fallback) return { photo, ...fallback };
     if (!firstOutline) throw new VlensError(3011);
     return { photo, ...firstOutline, oriented: null };

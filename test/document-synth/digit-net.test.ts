@@ -4,13 +4,14 @@
  * captures at least as well as the templates alone (the reason it exists).
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { test } from 'node:test';
 import { loadOpenCV } from '../../src/document/cv.js';
 import { warpQuad, type Quad } from '../../src/document/detect.js';
 import { pixelBox } from '../../src/document/fields.js';
 import { crop, decodeRgb } from '../../src/document/image.js';
 import { BACK_BOXES, CANONICAL_H, CANONICAL_W, FRONT_BOXES } from '../../src/document/layout.js';
-import { classifyPatch, deserializeDigitNet, loadDigitNet, serializeDigitNet } from '../../src/document/ocr/digit-net.js';
+import { NET_PATHS, classifyPatch, deserializeDigitNet, loadDigitNet, serializeDigitNet } from '../../src/document/ocr/digit-net.js';
 import { PATCH_FEATURE_LEN, loadDigitTemplates, readDigitLine } from '../../src/document/ocr/digits.js';
 import { degrade, missingFonts, randomCardSpec, renderCard, Rng } from '../../src/document/synth/index.js';
 
@@ -20,13 +21,26 @@ const skip = missing.length > 0 && !process.env.CI ? `fonts missing: ${missing.j
 test('digit network: committed weights load and survive a save/load round trip', () => {
   const net = loadDigitNet();
   assert.ok(net, 'src/document/ocr/digit-net.json is committed');
-  assert.equal(net.layers[0]!.inputs, PATCH_FEATURE_LEN);
+  assert.equal(net.mean.length, PATCH_FEATURE_LEN);
   assert.deepEqual(net.labels, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '/']);
   const again = deserializeDigitNet(serializeDigitNet(net));
   const f = Float32Array.from({ length: PATCH_FEATURE_LEN }, (_, i) => ((i * 37) % 11) / 10);
   assert.deepEqual(classifyPatch(again, f), classifyPatch(net, f));
   const p = classifyPatch(net, f);
   assert.ok(Math.abs(p.reduce((s, a) => s + a.p, 0) - 1) < 1e-5);
+});
+
+test('digit network: the TypeScript forward pass gives the probabilities PyTorch gave on held-out glyphs', () => {
+  // scripts/train-digit-cnn.py stores a few held-out patches with PyTorch's output next to the weights.
+  const stored = JSON.parse(fs.readFileSync(NET_PATHS.eastern, 'utf8')) as { check?: { x: string; p: number[] }[] };
+  assert.ok(stored.check?.length, 'the committed network carries its PyTorch check patches');
+  const net = loadDigitNet();
+  for (const c of stored.check!) {
+    const b = Buffer.from(c.x, 'base64');
+    const x = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+    const byLabel = new Map(classifyPatch(net, x).map((a) => [a.label, a.p]));
+    net.labels.forEach((label, i) => assert.ok(Math.abs(byLabel.get(label)! - c.p[i]!) < 1e-4, `${label}: ${byLabel.get(label)} vs ${c.p[i]}`));
+  }
 });
 
 test('digit network: reads the ID number of soft captures at least as well as the templates alone', { skip }, async () => {

@@ -1,13 +1,15 @@
 /**
- * A small fully connected network over grey glyph patches (digits.ts `glyphPatch`) for the Eastern digits and
- * '/' (digit-net.json, committed). Trained by us on glyphs cut from generated phone captures
- * (scripts/train-digit-net.ts). It sees the grey levels that binarisation loses, which is what separates ٢ from
- * ٣ or ٦ from ٩ once a capture is blurred. The training script can also make a network for the serial's Latin
- * alphabet (latin-net.json); it is not shipped, because it read real serials worse (see readIdKey).
+ * A small network over grey glyph patches (digits.ts `glyphPatch`) for the Eastern digits and '/'
+ * (digit-net.json, committed). It sees the grey levels that binarisation loses, which is what separates ٢ from
+ * ٣ or ٦ from ٩ once a capture is blurred. The shipped one is convolutional, trained by us with Debian's PyTorch
+ * (scripts/train-digit-cnn.py) on glyphs cut from generated phone captures (scripts/train-digit-net.ts
+ * --extract-only), and runs here in plain TypeScript. The TypeScript trainer makes fully connected networks
+ * (no `conv` stage), also for the serial's Latin alphabet (latin-net.json); that one is not shipped, because it
+ * read real serials worse (see readIdKey).
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { DigitAlternative, DigitLabel } from './digits.js';
+import { PATCH, type DigitAlternative, type DigitLabel } from './digits.js';
 
 export interface DenseLayer {
   inputs: number;
@@ -17,11 +19,26 @@ export interface DenseLayer {
   b: Float32Array;
 }
 
+/** 3×3 convolution (zero padding 1) + ReLU, then 2×2 max pooling when `pool`. */
+export interface ConvLayer {
+  inputs: number;
+  outputs: number;
+  /** outputs × inputs × 3 × 3, as torch stores Conv2d weights. */
+  w: Float32Array;
+  b: Float32Array;
+  pool: boolean;
+}
+
 export interface DigitNet {
   labels: DigitLabel[];
   /** Input standardisation (per feature). */
   mean: Float32Array;
   scale: Float32Array;
+  /**
+   * Optional convolutional stage over the PATCH×PATCH grey cells (the first PATCH² features). Its flattened
+   * output (channel, row, column) followed by the remaining features (the shape cues) feeds the dense layers.
+   */
+  conv?: ConvLayer[];
   layers: DenseLayer[];
 }
 
@@ -37,8 +54,9 @@ export const NET_PATHS: Record<Alphabet, string> = {
  * training (scripts/train-digit-net.ts) backpropagates through all of them.
  */
 export function forwardLayers(net: DigitNet, feature: Float32Array): Float32Array[] {
-  const x = new Float32Array(feature.length);
+  let x: Float32Array = new Float32Array(feature.length);
   for (let i = 0; i < x.length; i++) x[i] = (feature[i]! - net.mean[i]!) * net.scale[i]!;
+  if (net.conv?.length) x = convStage(net.conv, x);
   const acts = [x];
   net.layers.forEach((L, k) => {
     const input = acts[acts.length - 1]!;
@@ -52,6 +70,55 @@ export function forwardLayers(net: DigitNet, feature: Float32Array): Float32Arra
     acts.push(out);
   });
   return acts;
+}
+
+/** The convolutional stage on the patch cells, its output flattened and followed by the other features. */
+function convStage(layers: ConvLayer[], x: Float32Array): Float32Array {
+  let size = PATCH;
+  let maps: Float32Array = x.subarray(0, PATCH * PATCH);
+  for (const L of layers) {
+    const out = new Float32Array(L.outputs * size * size);
+    for (let o = 0; o < L.outputs; o++) {
+      const plane = out.subarray(o * size * size, (o + 1) * size * size);
+      plane.fill(L.b[o]!);
+      for (let i = 0; i < L.inputs; i++) {
+        const src = maps.subarray(i * size * size, (i + 1) * size * size);
+        const k = (o * L.inputs + i) * 9;
+        for (let ky = -1; ky <= 1; ky++) {
+          for (let kx = -1; kx <= 1; kx++) {
+            const wv = L.w[k + (ky + 1) * 3 + (kx + 1)]!;
+            const y0 = Math.max(0, -ky);
+            const y1 = Math.min(size, size - ky);
+            const x0 = Math.max(0, -kx);
+            const x1 = Math.min(size, size - kx);
+            for (let y = y0; y < y1; y++) {
+              const row = y * size;
+              const srow = (y + ky) * size + kx;
+              for (let xx = x0; xx < x1; xx++) plane[row + xx]! += wv * src[srow + xx]!;
+            }
+          }
+        }
+      }
+      for (let j = 0; j < plane.length; j++) if (plane[j]! < 0) plane[j] = 0;
+    }
+    if (L.pool) {
+      const half = size >> 1;
+      const pooled = new Float32Array(L.outputs * half * half);
+      for (let c = 0; c < L.outputs; c++)
+        for (let y = 0; y < half; y++)
+          for (let xx = 0; xx < half; xx++) {
+            const b = c * size * size + 2 * y * size + 2 * xx;
+            pooled[c * half * half + y * half + xx] = Math.max(out[b]!, out[b + 1]!, out[b + size]!, out[b + size + 1]!);
+          }
+      maps = pooled;
+      size = half;
+    } else maps = out;
+  }
+  const rest = x.subarray(PATCH * PATCH);
+  const flat = new Float32Array(maps.length + rest.length);
+  flat.set(maps);
+  flat.set(rest, maps.length);
+  return flat;
 }
 
 export function softmax(logits: Float32Array): Float32Array {
@@ -72,6 +139,7 @@ interface StoredNet {
   labels: DigitLabel[];
   mean: string;
   scale: string;
+  conv?: { inputs: number; outputs: number; w: string; b: string; pool: boolean }[];
   layers: { inputs: number; outputs: number; w: string; b: string }[];
 }
 
@@ -87,6 +155,7 @@ export function serializeDigitNet(net: DigitNet): string {
     labels: net.labels,
     mean: f32(net.mean),
     scale: f32(net.scale),
+    ...(net.conv ? { conv: net.conv.map((L) => ({ inputs: L.inputs, outputs: L.outputs, w: f32(L.w), b: f32(L.b), pool: L.pool })) } : {}),
     layers: net.layers.map((L) => ({ inputs: L.inputs, outputs: L.outputs, w: f32(L.w), b: f32(L.b) })),
   };
   return JSON.stringify(stored);
@@ -94,7 +163,13 @@ export function serializeDigitNet(net: DigitNet): string {
 
 export function deserializeDigitNet(json: string): DigitNet {
   const s = JSON.parse(json) as StoredNet;
-  return { labels: s.labels, mean: fromF32(s.mean), scale: fromF32(s.scale), layers: s.layers.map((L) => ({ inputs: L.inputs, outputs: L.outputs, w: fromF32(L.w), b: fromF32(L.b) })) };
+  return {
+    labels: s.labels,
+    mean: fromF32(s.mean),
+    scale: fromF32(s.scale),
+    ...(s.conv ? { conv: s.conv.map((L) => ({ inputs: L.inputs, outputs: L.outputs, w: fromF32(L.w), b: fromF32(L.b), pool: L.pool })) } : {}),
+    layers: s.layers.map((L) => ({ inputs: L.inputs, outputs: L.outputs, w: fromF32(L.w), b: fromF32(L.b) })),
+  };
 }
 
 let eastern: DigitNet | undefined;
