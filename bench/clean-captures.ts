@@ -10,6 +10,7 @@
 import { compareKey } from '../src/document/arabic.js';
 import { DocumentEngine } from '../src/document/engine.js';
 import { capturedCard } from '../src/document/synth/capture.js';
+import { ProgressBar } from '../scripts/progress.js';
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -24,6 +25,7 @@ const now = new Date(`${today}T12:00:00Z`);
 const engine = await DocumentEngine.create({ textWorkers: 1 });
 const stats = new Map<string, { n: number; right: number; flagged: number; rightFlagged: number }>();
 let bothClean = 0;
+const progress = new ProgressBar('cards', n);
 for (let i = 0; i < n; i++) {
   const card = await capturedCard(seed0 + i * 7, undefined, today);
   let clean = true;
@@ -47,7 +49,7 @@ for (let i = 0; i < n; i++) {
     }
   }
   if (clean) bothClean++;
-  process.stderr.write(`\r${i + 1}/${n} cards`);
+  progress.tick(i + 1);
 }
 await engine.close();
 console.log(`\n\n| field | n | right | flagged | right but flagged |\n|---|---|---|---|---|`);

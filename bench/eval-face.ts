@@ -20,6 +20,7 @@ import { cardWithPortrait, idPortrait } from '../src/face/synth-portrait.js';
 import { synthReplay } from '../src/face/synth-replay.js';
 import { VlensError } from '../src/server/errors.js';
 import type { HumanBaseline } from './baseline-human.js';
+import { ProgressBar } from '../scripts/progress.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -38,25 +39,9 @@ const CACHE = join(ROOT, '.cache/face-eval');
 // ---------- small utilities ----------
 
 function progress(label: string, total: number) {
-  let done = 0;
-  const t0 = Date.now();
-  const tty = process.stderr.isTTY;
-  let lastPct = -1;
-  const draw = () => {
-    const w = 30;
-    // Without a terminal, print a line per 25 % instead of redrawing.
-    if (!tty) {
-      const q = Math.floor((done / Math.max(total, 1)) * 4);
-      if (q === lastPct) return;
-      lastPct = q;
-      process.stderr.write(`${label} ${done}/${total} ${((Date.now() - t0) / 1000).toFixed(0)}s\n`);
-      return;
-    }
-    const f = Math.round((done / Math.max(total, 1)) * w);
-    process.stderr.write(`\r${label.padEnd(28)} [${'#'.repeat(f)}${'.'.repeat(w - f)}] ${done}/${total} ${((Date.now() - t0) / 1000).toFixed(0)}s `);
-  };
-  draw();
-  return { tick: () => { done++; draw(); }, end: () => { if (tty) process.stderr.write('\n'); } };
+  const bar = new ProgressBar(label, total);
+  bar.tick(0);
+  return { tick: () => bar.tick(), end: () => undefined };
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

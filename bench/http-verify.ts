@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { spawn } from 'node:child_process';
 import { capturedCard } from '../src/document/synth/capture.js';
 import { fixture, b64 } from '../test/helpers/cards.js';
+import { ProgressBar } from '../scripts/progress.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -83,7 +84,8 @@ const verifyCard = { front: b64(fixture('cards/verify_front.jpg')), back: b64(fi
 const times: Record<'front' | 'back' | 'liveness', number[]> = { front: [], back: [], liveness: [] };
 let sidesPassed = 0;
 let verified = 0;
-const bar = (i: number) => process.stderr.write(`\r[${'#'.repeat(Math.round((i / flows) * 30)).padEnd(30)}] ${i}/${flows} flows`);
+const progress = new ProgressBar('flows', flows);
+const bar = (i: number) => progress.tick(i);
 for (let i = 0; i < flows; i++) {
   bar(i);
   // A different synthetic card each time for the side timings (any outcome counts: the engine does the work).

@@ -9,11 +9,13 @@ import sharp from 'sharp';
 import { renderCard } from '../src/document/synth/render.js';
 import { randomCardSpec } from '../src/document/synth/spec.js';
 import { LAYOUT_MAPS_PATH, MAP_H, MAP_W, inkMap } from '../src/document/refine.js';
+import { ProgressBar } from './progress.js';
 
 const n = Number(process.argv[process.argv.indexOf('--n') + 1] || 60);
 const W = MAP_W * 3;
 const H = MAP_H * 3;
 const sums = { front: new Float64Array(MAP_W * MAP_H), back: new Float64Array(MAP_W * MAP_H) };
+const progress = new ProgressBar('cards', n);
 for (let i = 0; i < n; i++) {
   const card = await renderCard(randomCardSpec(90_000 + i));
   for (const side of ['front', 'back'] as const) {
@@ -23,7 +25,7 @@ for (let i = 0; i < n; i++) {
     const m = inkMap(grey, W, H);
     for (let k = 0; k < m.length; k++) sums[side][k]! += m[k]! / n;
   }
-  process.stderr.write(`\r${i + 1}/${n}`);
+  progress.tick(i + 1);
 }
 const round = (a: Float64Array) => Array.from(a, (v) => +v.toFixed(3));
 fs.writeFileSync(LAYOUT_MAPS_PATH, JSON.stringify({ w: MAP_W, h: MAP_H, cards: n, front: round(sums.front), back: round(sums.back) }));
