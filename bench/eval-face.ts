@@ -38,12 +38,6 @@ const CACHE = join(ROOT, '.cache/face-eval');
 
 // ---------- small utilities ----------
 
-function progress(label: string, total: number) {
-  const bar = new ProgressBar(label, total);
-  bar.tick(0);
-  return { tick: () => bar.tick(), end: () => undefined };
-}
-
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
 const quantile = (xs: number[], q: number) => {
@@ -199,7 +193,7 @@ async function main() {
   const loadBefore = loadavg()[0]!;
   const liveRes: (LivenessResult | number)[] = [];
   const latency: number[] = [];
-  let p = progress('liveness: live sequences', live.length);
+  let p = new ProgressBar('liveness: live sequences', live.length);
   for (const s of live) {
     // base64 in, as the endpoint receives it, so decode + checks are inside the timing.
     const frames = s.frames.map((f) => readFileSync(f).toString('base64'));
@@ -213,10 +207,9 @@ async function main() {
     latency.push(performance.now() - t0);
     p.tick();
   }
-  p.end();
   const replayRes: { medium: string; r: LivenessResult | number }[] = [];
   const replayFrames: Buffer[][] = [];
-  p = progress('liveness: replay sequences', replays.length);
+  p = new ProgressBar('liveness: replay sequences', replays.length);
   for (const rp of replays) {
     const frames = await synthReplay(readFileSync(rp.src), { medium: rp.medium, seed: rp.seed });
     replayFrames.push(frames);
@@ -230,7 +223,6 @@ async function main() {
     latency.push(performance.now() - t0);
     p.tick();
   }
-  p.end();
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   const loadAfter = loadavg()[0]!;
 
@@ -251,7 +243,7 @@ async function main() {
   const embB = new Map<string, Emb>();
   const cardH = new Map<string, Emb>();
   const cardB = new Map<string, Emb>();
-  p = progress('face pairs + ID cards', photos.length);
+  p = new ProgressBar('face pairs + ID cards', photos.length);
   let noFaceH = 0, noFaceB = 0, noCardH = 0, noCardB = 0;
   for (const f of photos) {
     const bytes = readFileSync(join(DATA, 'face-pairs', f));
@@ -283,7 +275,6 @@ async function main() {
     }
     p.tick();
   }
-  p.end();
 
   const M = cfg.match;
   const setScores = (emb: Map<string, Emb>, probe: Map<string, Emb>) => {
@@ -305,7 +296,7 @@ async function main() {
   // ---- 3. single-image attack detection ----
   const spoofManifest = JSON.parse(readFileSync(join(DATA, 'spoof/MANIFEST.json'), 'utf8')) as { files: { file: string; label: string; attack_type: string }[] };
   const padRows: { label: string; type: string; h: number | null; b: number | null; bLive: number | null }[] = [];
-  p = progress('single-image attacks', spoofManifest.files.length);
+  p = new ProgressBar('single-image attacks', spoofManifest.files.length);
   for (const e of spoofManifest.files) {
     const bytes = readFileSync(join(DATA, 'spoof', e.file));
     const a = await engine.analyze(bytes);
@@ -313,7 +304,6 @@ async function main() {
     padRows.push({ label: e.label, type: e.label === 'live' ? 'bona fide' : e.attack_type, h: a.faces[0]?.liveScore ?? null, b: bf ? bf.real : null, bLive: bf ? bf.live : null });
     p.tick();
   }
-  p.end();
 
   // ---- 4. baseline three-frame liveness on a subsample (Human is ~4x slower) ----
   const nBase = Math.min(Number(args['baseline-liveness']), live.length, replays.length);
@@ -332,7 +322,7 @@ async function main() {
     };
     const ls = pick(live);
     const ri = pick(replays.map((_, i) => i));
-    p = progress('baseline liveness (subsample)', ls.length + ri.length);
+    p = new ProgressBar('baseline liveness (subsample)', ls.length + ri.length);
     let liveRejected = 0, replayAccepted = 0;
     for (const s of ls) {
       if (!(await judge(s.frames.map((f) => readFileSync(f))))) liveRejected++;
@@ -342,7 +332,6 @@ async function main() {
       if (await judge(replayFrames[i]!)) replayAccepted++;
       p.tick();
     }
-    p.end();
     baseLive = { bpcer: liveRejected / ls.length, apcer: replayAccepted / ri.length, n: ls.length + ri.length };
   }
 

@@ -12,8 +12,8 @@ PATCH×PATCH cells plus four shape cues, labels, and a held-out flag by card). T
 one machine (fixed seeds, single thread) and takes a few minutes on two CPU cores. Nothing is downloaded.
 
 Network: conv3×3(1→16)+ReLU+maxpool2, conv3×3(16→32)+ReLU+maxpool2, then the 800 maps and the 4 cues →
-dense 128 + ReLU → 11 logits (٠–٩ and '/'). Training shifts patches by up to one cell and scales their ink
-depth, since the reader's crops are never centred or inked exactly alike.
+dense 128 + ReLU → 11 logits (٠–٩ and '/'). Training shifts each batch of patches by up to one cell and scales
+each patch's ink depth, since the reader's crops are never centred or inked exactly alike.
 """
 import argparse
 import base64
@@ -61,7 +61,7 @@ class Net(nn.Module):
 
 
 def augment(xb, gen):
-    """Shift the patch by up to one cell and scale its ink depth (the cues stay as measured)."""
+    """Shift the batch by up to one cell and scale each patch's ink depth (the cues stay as measured)."""
     n = xb.shape[0]
     img = xb[:, : PATCH * PATCH].view(n, PATCH, PATCH)
     dy, dx = torch.randint(-1, 2, (2,), generator=gen).tolist()

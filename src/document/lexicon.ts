@@ -203,7 +203,7 @@ export interface LineCorrection {
 
 /**
  * Corrects a line word by word against a lexicon. Split words are joined first when the join is a word (or one
- * edit from exactly one) and the parts are not. Then each unknown word becomes its unique nearest word within
+ * edit from exactly one) and the parts are not (or the tail alone is not, see below). Then each unknown word becomes its unique nearest word within
  * one edit, or two edits for words of six or more letters, where a second slip is common and words are far
  * apart. Short words need an exact match or a single edit: a two-letter difference in a four-letter name is
  * another name. Numbers and punctuation pass through untouched.
@@ -221,23 +221,13 @@ export function correctLine(text: string, lexicon: WordLexicon): LineCorrection 
       out.push(w);
       continue;
     }
-    // A word the lexicon knows can still be the first part of a split one: "الا ول" is "الاول". Only a short
-    // unknown tail is joined, and only when the join is a word as it stands.
-    if (next && isWord(next) && !lexicon.has(next) && Array.from(next).length <= 3 && lexicon.has(w + next)) {
-      out.push(lexicon.display(compareKey(w + next)));
-      result.corrected++;
-      result.correctedDots++;
-      i++;
-      continue;
-    }
-    if (lexicon.has(w)) {
-      out.push(w);
-      result.known++;
-      continue;
-    }
-    if (next && isWord(next) && !lexicon.has(next)) {
+    // A split word: the next word is not a word on its own and the join is one (or, when neither part is a
+    // word, one edit from exactly one). A known word can still be the head of a split one ("الا ول" is "الاول"),
+    // but then only a short tail is joined, and only into a word as it stands.
+    const known = lexicon.has(w);
+    if (next && isWord(next) && !lexicon.has(next) && (!known || Array.from(next).length <= 3)) {
       const exact = lexicon.has(w + next);
-      const joined = exact ? compareKey(w + next) : lexicon.nearest(w + next, 1)?.word;
+      const joined = exact ? compareKey(w + next) : known ? undefined : lexicon.nearest(w + next, 1)?.word;
       if (joined) {
         out.push(lexicon.display(joined));
         result.corrected++;
@@ -246,6 +236,11 @@ export function correctLine(text: string, lexicon: WordLexicon): LineCorrection 
         i++;
         continue;
       }
+    }
+    if (known) {
+      out.push(w);
+      result.known++;
+      continue;
     }
     const len = Array.from(compareKey(w)).length;
     const near = len >= 3 ? lexicon.nearest(w, len >= 6 ? 2 : 1) : null;

@@ -11,7 +11,7 @@ import { warpQuad, type Quad } from '../../src/document/detect.js';
 import { pixelBox } from '../../src/document/fields.js';
 import { crop, decodeRgb } from '../../src/document/image.js';
 import { BACK_BOXES, CANONICAL_H, CANONICAL_W, FRONT_BOXES } from '../../src/document/layout.js';
-import { NET_PATHS, classifyPatch, deserializeDigitNet, loadDigitNet, serializeDigitNet } from '../../src/document/ocr/digit-net.js';
+import { NET_PATHS, classifyPatch, deserializeDigitNet, fromF32, loadDigitNet, serializeDigitNet } from '../../src/document/ocr/digit-net.js';
 import { PATCH_FEATURE_LEN, loadDigitTemplates, readDigitLine } from '../../src/document/ocr/digits.js';
 import { degrade, missingFonts, randomCardSpec, renderCard, Rng } from '../../src/document/synth/index.js';
 
@@ -36,9 +36,7 @@ test('digit network: the TypeScript forward pass gives the probabilities PyTorch
   assert.ok(stored.check?.length, 'the committed network carries its PyTorch check patches');
   const net = loadDigitNet();
   for (const c of stored.check!) {
-    const b = Buffer.from(c.x, 'base64');
-    const x = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-    const byLabel = new Map(classifyPatch(net, x).map((a) => [a.label, a.p]));
+    const byLabel = new Map(classifyPatch(net, fromF32(c.x)).map((a) => [a.label, a.p]));
     net.labels.forEach((label, i) => assert.ok(Math.abs(byLabel.get(label)! - c.p[i]!) < 1e-4, `${label}: ${byLabel.get(label)} vs ${c.p[i]}`));
   }
 });

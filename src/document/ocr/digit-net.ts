@@ -144,7 +144,8 @@ interface StoredNet {
 }
 
 const f32 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-const fromF32 = (s: string) => {
+/** Float32 values stored as base64 (little-endian), as the network file keeps them. */
+export const fromF32 = (s: string) => {
   const b = Buffer.from(s, 'base64');
   return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 };
