@@ -17,15 +17,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { toAsciiDigits } from '../src/document/arabic.js';
-import { loadOpenCV } from '../src/document/cv.js';
-import { warpQuad, type Quad } from '../src/document/detect.js';
 import { BACK_EXPIRY_DATE_BOX, pixelBox } from '../src/document/fields.js';
-import { crop, decodeRgb } from '../src/document/image.js';
-import { BACK_BOXES, CANONICAL_H, CANONICAL_W, FRONT_BOXES, type Box } from '../src/document/layout.js';
+import { crop } from '../src/document/image.js';
+import { BACK_BOXES, FRONT_BOXES, type Box } from '../src/document/layout.js';
 import { NET_PATHS, forwardLayers, serializeDigitNet, softmax, type Alphabet, type DigitNet } from '../src/document/ocr/digit-net.js';
 import { DIGIT_LABELS, LATIN_LABELS, PATCH_FEATURE_LEN, segmentAtReadingScale, type SegmentOptions } from '../src/document/ocr/digits.js';
 import { Rng } from '../src/document/synth/rng.js';
 import { ProgressBar } from './progress.js';
+import { genuineItems, warpedCards } from './training-cards.js';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -83,11 +82,7 @@ async function extract(): Promise<Samples> {
     console.log(`${n} samples from ${cacheFile}`);
     return { x, y, val, n };
   }
-  const doc = JSON.parse(fs.readFileSync(path.join(dataDir, 'labels.json'), 'utf8')) as {
-    items: { file: string; side: 'front' | 'back'; card: number; attack: string | null; printed: Record<string, string>; degradation: { width: number; corners: [number, number][] } }[];
-  };
-  const items = doc.items.filter((it) => !it.attack);
-  const cv = await loadOpenCV();
+  const items = genuineItems(dataDir);
   const rng = new Rng(20261201);
   const xs: Float32Array[] = [];
   const ys: number[] = [];
@@ -96,14 +91,7 @@ async function extract(): Promise<Samples> {
   let linesKept = 0;
   const bar = new ProgressBar('extract', items.length);
   for (const [k, it] of items.entries()) {
-    const photo = await decodeRgb(fs.readFileSync(path.join(dataDir, it.file)), 2000);
-    const sx = photo.width / it.degradation.width;
-    const truth = it.degradation.corners.map(([x, y]) => ({ x: x * sx, y: y * sx })) as Quad;
-    const diag = Math.hypot(truth[2].x - truth[0].x, truth[2].y - truth[0].y);
-    const quads = [truth];
-    for (let j = 0; j < JITTER; j++) quads.push(truth.map((p) => ({ x: p.x + rng.uniform(-1, 1) * 0.015 * diag, y: p.y + rng.uniform(-1, 1) * 0.015 * diag })) as Quad);
-    for (const quad of quads) {
-      const card = warpQuad(cv, photo, quad, CANONICAL_W, CANONICAL_H);
+    for (const card of await warpedCards(dataDir, it, JITTER, rng)) {
       for (const line of lines(it.side, it.printed)) {
         if (!line.text) continue;
         linesTried++;

@@ -6,14 +6,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { test } from 'node:test';
-import { loadOpenCV } from '../../src/document/cv.js';
-import { warpQuad, type Quad } from '../../src/document/detect.js';
-import { pixelBox } from '../../src/document/fields.js';
-import { crop, decodeRgb } from '../../src/document/image.js';
-import { BACK_BOXES, CANONICAL_H, CANONICAL_W, FRONT_BOXES } from '../../src/document/layout.js';
 import { NET_PATHS, classifyPatch, deserializeDigitNet, fromF32, loadDigitNet, serializeDigitNet } from '../../src/document/ocr/digit-net.js';
 import { PATCH_FEATURE_LEN, loadDigitTemplates, readDigitLine } from '../../src/document/ocr/digits.js';
-import { degrade, missingFonts, randomCardSpec, renderCard, Rng } from '../../src/document/synth/index.js';
+import { missingFonts } from '../../src/document/synth/index.js';
+import { idLineCapture } from '../helpers/cards.js';
 
 const missing = missingFonts();
 const skip = missing.length > 0 && !process.env.CI ? `fonts missing: ${missing.join(', ')}` : false;
@@ -42,21 +38,14 @@ test('digit network: the TypeScript forward pass gives the probabilities PyTorch
 });
 
 test('digit network: reads the ID number of soft captures at least as well as the templates alone', { skip }, async () => {
-  const cv = await loadOpenCV();
   const net = loadDigitNet()!;
   const templates = loadDigitTemplates();
   let glyphs = 0;
   let withNet = 0;
   let templatesOnly = 0;
   for (const seed of [4101, 4102, 4103, 4104, 4105, 4106]) {
-    const card = await renderCard(randomCardSpec(seed));
     for (const side of ['front', 'back'] as const) {
-      const want = card.labels[side].idNumber;
-      const shot = await degrade(card[side], new Rng(seed * 2 + (side === 'back' ? 1 : 0)), { level: 'medium', rightAngle: 0, angle: 2 });
-      const photo = await decodeRgb(shot.image, 2000);
-      const quad = shot.transform.corners.map(([x, y]) => ({ x, y })) as Quad;
-      const upright = warpQuad(cv, photo, quad, CANONICAL_W, CANONICAL_H);
-      const line = crop(upright, pixelBox(side === 'front' ? FRONT_BOXES.idNumber : BACK_BOXES.idNumber, upright));
+      const { want, line } = await idLineCapture(seed, side, 'medium');
       const a = await readDigitLine(line, templates, { expectGlyphs: 14, deepenFaintInk: true, net });
       const b = await readDigitLine(line, templates, { expectGlyphs: 14, deepenFaintInk: true });
       if (a.glyphs.length !== 14) continue;

@@ -6,3 +6,23 @@ import { fileURLToPath } from 'node:url';
 export const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 export const fixture = (rel: string) => fs.readFileSync(path.join(FIXTURES, rel));
 export const b64 = (b: Buffer) => b.toString('base64');
+
+/**
+ * The ID number line of a freshly generated card, photographed at `level` (seeded) and cut out with the capture's
+ * true corners: what the number readers see when the outline is found exactly. (Imported lazily: most tests that
+ * use this file need only the fixtures, not the document engine.)
+ */
+export async function idLineCapture(seed: number, side: 'front' | 'back', level: 'light' | 'medium' | 'heavy') {
+  const { loadOpenCV } = await import('../../src/document/cv.js');
+  const { warpQuad } = await import('../../src/document/detect.js');
+  const { pixelBox } = await import('../../src/document/fields.js');
+  const { crop, decodeRgb } = await import('../../src/document/image.js');
+  const { BACK_BOXES, CANONICAL_H, CANONICAL_W, FRONT_BOXES } = await import('../../src/document/layout.js');
+  const { degrade, randomCardSpec, renderCard, Rng } = await import('../../src/document/synth/index.js');
+  const card = await renderCard(randomCardSpec(seed));
+  const shot = await degrade(card[side], new Rng(seed * 2 + (side === 'back' ? 1 : 0)), { level, rightAngle: 0, angle: 2 });
+  const photo = await decodeRgb(shot.image, 2000);
+  const quad = shot.transform.corners.map(([x, y]) => ({ x, y })) as [{ x: number; y: number }, { x: number; y: number }, { x: number; y: number }, { x: number; y: number }];
+  const upright = warpQuad(await loadOpenCV(), photo, quad, CANONICAL_W, CANONICAL_H);
+  return { want: card.labels[side].idNumber, line: crop(upright, pixelBox(side === 'front' ? FRONT_BOXES.idNumber : BACK_BOXES.idNumber, upright)) };
+}

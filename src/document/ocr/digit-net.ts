@@ -9,6 +9,7 @@
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { conv3x3Relu, maxPool, type Conv3x3 } from './conv.js';
 import { PATCH, type DigitAlternative, type DigitLabel } from './digits.js';
 
 export interface DenseLayer {
@@ -20,12 +21,7 @@ export interface DenseLayer {
 }
 
 /** 3×3 convolution (zero padding 1) + ReLU, then 2×2 max pooling when `pool`. */
-export interface ConvLayer {
-  inputs: number;
-  outputs: number;
-  /** outputs × inputs × 3 × 3, as torch stores Conv2d weights. */
-  w: Float32Array;
-  b: Float32Array;
+export interface ConvLayer extends Conv3x3 {
   pool: boolean;
 }
 
@@ -77,42 +73,11 @@ function convStage(layers: ConvLayer[], x: Float32Array): Float32Array {
   let size = PATCH;
   let maps: Float32Array = x.subarray(0, PATCH * PATCH);
   for (const L of layers) {
-    const out = new Float32Array(L.outputs * size * size);
-    for (let o = 0; o < L.outputs; o++) {
-      const plane = out.subarray(o * size * size, (o + 1) * size * size);
-      plane.fill(L.b[o]!);
-      for (let i = 0; i < L.inputs; i++) {
-        const src = maps.subarray(i * size * size, (i + 1) * size * size);
-        const k = (o * L.inputs + i) * 9;
-        for (let ky = -1; ky <= 1; ky++) {
-          for (let kx = -1; kx <= 1; kx++) {
-            const wv = L.w[k + (ky + 1) * 3 + (kx + 1)]!;
-            const y0 = Math.max(0, -ky);
-            const y1 = Math.min(size, size - ky);
-            const x0 = Math.max(0, -kx);
-            const x1 = Math.min(size, size - kx);
-            for (let y = y0; y < y1; y++) {
-              const row = y * size;
-              const srow = (y + ky) * size + kx;
-              for (let xx = x0; xx < x1; xx++) plane[row + xx]! += wv * src[srow + xx]!;
-            }
-          }
-        }
-      }
-      for (let j = 0; j < plane.length; j++) if (plane[j]! < 0) plane[j] = 0;
-    }
+    maps = conv3x3Relu(L, maps, size, size);
     if (L.pool) {
-      const half = size >> 1;
-      const pooled = new Float32Array(L.outputs * half * half);
-      for (let c = 0; c < L.outputs; c++)
-        for (let y = 0; y < half; y++)
-          for (let xx = 0; xx < half; xx++) {
-            const b = c * size * size + 2 * y * size + 2 * xx;
-            pooled[c * half * half + y * half + xx] = Math.max(out[b]!, out[b + 1]!, out[b + size]!, out[b + size + 1]!);
-          }
-      maps = pooled;
-      size = half;
-    } else maps = out;
+      maps = maxPool(maps, L.outputs, size, size, 2, 2).maps;
+      size >>= 1;
+    }
   }
   const rest = x.subarray(PATCH * PATCH);
   const flat = new Float32Array(maps.length + rest.length);
