@@ -18,7 +18,7 @@ import { findCards, shortSide, warpQuad, type CardCandidate, type Quad } from '.
 import { alignedCandidates } from './refine.js';
 import {
   BACK_EXPIRY_DATE_BOX, GENDER_WORDS, MARITAL_WORDS, RELIGION_WORDS, chooseDate, clipBackText, findVocabularyWord, pixelBox, readDate, readIdKey,
-  readIdNumber, readText, registerBox, registerFrontLines, rereadDigitWords, snapToVocabulary, type FieldValue, type IdReading,
+  readIdNumber, readText, registerBox, registerFrontLines, rereadDigitWords, snapToVocabulary, withLineNet, type FieldValue, type IdReading,
 } from './fields.js';
 import { crop, decodeRgb, encodeRaw, rotate180, toGrey, type RawImage } from './image.js';
 import { BACK_BOXES, CANONICAL_H, CANONICAL_W, FRONT_BOXES, type Box, type PixelBox } from './layout.js';
@@ -26,6 +26,7 @@ import { GOVERNORATES } from './nid.js';
 import { DISTRICTS } from './synth/places.js';
 import { loadDigitTemplates, loadLatinTemplates } from './ocr/digits.js';
 import { loadDigitNet } from './ocr/digit-net.js';
+import { loadLineNet } from './ocr/line-net.js';
 import { TextReader, type TextLine } from './ocr/text.js';
 import { glareFraction, judgeQuality, judgeSpoof, laplacianVariance, meanChroma, recaptureScores, type QualityResult, type SpoofResult } from './spoof.js';
 import { correctLine, jobLexicon, nameLexicon, placeLexicon, type LineCorrection } from './lexicon.js';
@@ -89,6 +90,11 @@ const MAX_CARD_CANDIDATES = 6;
  * next ones, and reading all of them put the back's p95 latency over 1.5 s (mostly on captures that stay unsure).
  */
 const UNSURE_EXTRA_CANDIDATES = 2;
+/**
+ * Orientation hypotheses (best ranked first) whose number line the line network reads when the glyph reader found
+ * no valid number in any: each side's likelier orientation (portrait or barcode position), ~60 ms a read.
+ */
+const LINE_NET_HYPOTHESES = 2;
 
 interface Oriented {
   side: Side;
@@ -108,6 +114,7 @@ export class DocumentEngine {
     loadDigitTemplates();
     loadLatinTemplates();
     loadDigitNet();
+    loadLineNet();
     return new DocumentEngine(cv, text);
   }
 
@@ -176,18 +183,32 @@ export class DocumentEngine {
     return { photo, ...firstOutline, oriented: null };
   }
 
-  /** Tries side/orientation hypotheses best first; the first whose NID line reads as a valid number wins. */
+  /**
+   * Tries side/orientation hypotheses best first; the first whose NID line reads as a valid number wins. The
+   * glyph reader goes first everywhere; the line network (withLineNet, ~60 ms a line) reads an unsure number's
+   * line, or, when no hypothesis gave a valid number, the lines of the LINE_NET_HYPOTHESES likeliest ones.
+   */
   private async orient(card: RawImage, cues: SideCues, now: Date): Promise<Oriented | null> {
     const flipped = rotate180(card);
+    const idBox = (side: Side) => (side === 'front' ? FRONT_BOXES.idNumber : BACK_BOXES.idNumber);
     let best: { o: Oriented; score: number } | null = null;
-    for (const h of rankSides(cues)) {
+    const ranked = rankSides(cues);
+    const tried: Oriented[] = [];
+    for (const h of ranked) {
       const upright = h.flipped ? flipped : card;
-      const id = await readIdNumber(upright, h.side === 'front' ? FRONT_BOXES.idNumber : BACK_BOXES.idNumber, now);
+      const id = await readIdNumber(upright, idBox(h.side), now);
       const o: Oriented = { side: h.side, card: upright, id };
-      if (id.idNumber) return o;
+      if (id.idNumber) return { ...o, id: withLineNet(id, upright, idBox(h.side), now) };
+      tried.push(o);
       const n = id.line.glyphs.length;
       const score = -Math.abs(n - 14) + id.line.minConfidence + (h.margin > 0 ? 1 : 0);
       if (!best || score > best.score) best = { o, score };
+    }
+    // rankSides lists each side's likelier orientation first: those of both sides come before the flipped ones.
+    const likeliest = [...tried.filter((_, i) => i % 2 === 0), ...tried.filter((_, i) => i % 2 === 1)];
+    for (const o of likeliest.slice(0, LINE_NET_HYPOTHESES)) {
+      const id = withLineNet(o.id, o.card, idBox(o.side), now);
+      if (id.idNumber) return { ...o, id };
     }
     // No valid number in any orientation: still an ID if a 14-glyph-like number line or the barcode is there.
     const barcode = Math.max(cues.barcodeUpright, cues.barcodeFlipped);

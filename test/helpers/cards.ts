@@ -9,10 +9,11 @@ export const b64 = (b: Buffer) => b.toString('base64');
 
 /**
  * The ID number line of a freshly generated card, photographed at `level` (seeded) and cut out with the capture's
- * true corners: what the number readers see when the outline is found exactly. (Imported lazily: most tests that
+ * true corners: what the number readers see when the outline is found exactly. `boxOf` the other side cuts
+ * where the other side's number would be (a wrong side hypothesis). (Imported lazily: most tests that
  * use this file need only the fixtures, not the document engine.)
  */
-export async function idLineCapture(seed: number, side: 'front' | 'back', level: 'light' | 'medium' | 'heavy') {
+export async function idLineCapture(seed: number, side: 'front' | 'back', level: 'light' | 'medium' | 'heavy', boxOf: 'front' | 'back' = side) {
   const { loadOpenCV } = await import('../../src/document/cv.js');
   const { warpQuad } = await import('../../src/document/detect.js');
   const { pixelBox } = await import('../../src/document/fields.js');
@@ -24,5 +25,5 @@ export async function idLineCapture(seed: number, side: 'front' | 'back', level:
   const photo = await decodeRgb(shot.image, 2000);
   const quad = shot.transform.corners.map(([x, y]) => ({ x, y })) as [{ x: number; y: number }, { x: number; y: number }, { x: number; y: number }, { x: number; y: number }];
   const upright = warpQuad(await loadOpenCV(), photo, quad, CANONICAL_W, CANONICAL_H);
-  return { want: card.labels[side].idNumber, line: crop(upright, pixelBox(side === 'front' ? FRONT_BOXES.idNumber : BACK_BOXES.idNumber, upright)) };
+  return { want: card.labels[side].idNumber, line: crop(upright, pixelBox(boxOf === 'front' ? FRONT_BOXES.idNumber : BACK_BOXES.idNumber, upright)) };
 }

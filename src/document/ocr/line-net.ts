@@ -1,0 +1,309 @@
+/**
+ * A line recogniser for printed Eastern-digit lines (the ID number; dates): a small convolutional network over
+ * the whole grey line, read out per column with CTC (line-net.json, committed; trained by us with Debian's PyTorch,
+ * scripts/train-line-net.py, on lines cut from generated phone captures by scripts/extract-line-samples.ts).
+ *
+ * The glyph reader (digits.ts) needs the line to fall apart into one ink blob per digit; blur, glare and JPEG
+ * join or break blobs, and then it cannot read the line at all. This network never segments: it sees the line's
+ * grey levels and says, column by column, which digit (or nothing) is there.
+ *
+ * Input: the line crop's max(R,G,B) channel (dark print, light coloured background), area-resized to HEIGHT rows,
+ * rounded to 8 bits, standardised by its own mean and spread. Network: four 3×3 convolutions with pooling to
+ * height/8 × width/4, each column's maps → dense → a 1-D convolution over columns → logits for blank and labels.
+ */
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { conv3x3Relu, maxPool, type Conv3x3 } from './conv.js';
+import { toMaxChannel, type RawImage } from '../image.js';
+import { fromF32 } from './digit-net.js';
+import type { DigitAlternative, DigitLabel } from './digits.js';
+
+/** Rows of the line plane: digits stand ~18 px high in it (they fill ~45 % of the ID box's height). */
+export const LINE_HEIGHT = 40;
+
+export const LINE_NET_PATH = fileURLToPath(new URL('./line-net.json', import.meta.url));
+
+export interface LineConv extends Conv3x3 {
+  /** Max pooling after the convolution (rows, columns), or none. */
+  pool: [number, number] | null;
+}
+
+export interface Dense {
+  inputs: number;
+  outputs: number;
+  /** outputs × inputs, row-major. */
+  w: Float32Array;
+  b: Float32Array;
+}
+
+/** 1-D convolution over columns, zero padding k/2, ReLU (torch Conv1d layout: outputs × inputs × k). */
+export interface Temporal extends Dense {
+  k: number;
+}
+
+export interface LineNet {
+  /** Input rows. */
+  height: number;
+  /** Class 0 is CTC's blank; class i + 1 is labels[i]. */
+  labels: DigitLabel[];
+  convs: LineConv[];
+  column: Dense;
+  temporal: Temporal;
+  out: Dense;
+}
+
+/** Floor on the spread used to standardise a line (a blank crop must not be blown up into noise). */
+const MIN_SPREAD = 8;
+
+/** Area (box-filter) resampling of an 8-bit plane, separable; also right for the occasional upscale. */
+export function resizeArea(src: Uint8Array, sw: number, sh: number, dw: number, dh: number): Uint8Array {
+  const axis = (sn: number, dn: number) => {
+    // For each destination cell: the source cells it covers and their overlap weights.
+    const taps: { i: number; w: number }[][] = [];
+    const ratio = sn / dn;
+    for (let o = 0; o < dn; o++) {
+      const a = o * ratio;
+      const b = (o + 1) * ratio;
+      const t: { i: number; w: number }[] = [];
+      for (let i = Math.floor(a); i < Math.min(sn, Math.ceil(b)); i++) t.push({ i, w: Math.min(b, i + 1) - Math.max(a, i) });
+      const z = t.reduce((s, x) => s + x.w, 0) || 1;
+      taps.push(t.map((x) => ({ i: x.i, w: x.w / z })));
+    }
+    return taps;
+  };
+  const tx = axis(sw, dw);
+  const ty = axis(sh, dh);
+  const mid = new Float32Array(dw * sh);
+  for (let y = 0; y < sh; y++)
+    for (let x = 0; x < dw; x++) {
+      let s = 0;
+      for (const t of tx[x]!) s += src[y * sw + t.i]! * t.w;
+      mid[y * dw + x] = s;
+    }
+  const out = new Uint8Array(dw * dh);
+  for (let y = 0; y < dh; y++)
+    for (let x = 0; x < dw; x++) {
+      let s = 0;
+      for (const t of ty[y]!) s += mid[t.i * dw + x]! * t.w;
+      out[y * dw + x] = Math.max(0, Math.min(255, Math.round(s)));
+    }
+  return out;
+}
+
+/** The 8-bit plane the network reads (also what the sample extractor stores): height rows, width to scale. */
+export function linePlane(img: RawImage, height: number): { data: Uint8Array; width: number } {
+  const g = toMaxChannel(img);
+  const width = Math.max(8, Math.round((g.width * height) / Math.max(1, g.height)));
+  return { data: resizeArea(g.data, g.width, g.height, width, height), width };
+}
+
+/** Standardisation by the plane's own mean and spread (the trainer does the same). */
+export function standardise(plane: Uint8Array): Float32Array {
+  let s = 0;
+  let s2 = 0;
+  for (const v of plane) {
+    s += v;
+    s2 += v * v;
+  }
+  const n = plane.length || 1;
+  const mean = s / n;
+  const spread = Math.max(MIN_SPREAD, Math.sqrt(Math.max(0, s2 / n - mean * mean)));
+  const x = new Float32Array(plane.length);
+  for (let i = 0; i < plane.length; i++) x[i] = (plane[i]! - mean) / spread;
+  return x;
+}
+
+function dense(L: Dense, x: Float32Array, relu: boolean): Float32Array {
+  const out = new Float32Array(L.outputs);
+  for (let o = 0; o < L.outputs; o++) {
+    let s = L.b[o]!;
+    const row = o * L.inputs;
+    for (let i = 0; i < L.inputs; i++) s += L.w[row + i]! * x[i]!;
+    out[o] = relu ? Math.max(0, s) : s;
+  }
+  return out;
+}
+
+/** Per-column class probabilities (columns × (1 + labels)), blank first. */
+export function lineProbabilities(net: LineNet, plane: Uint8Array, width: number): Float32Array[] {
+  let maps = standardise(plane);
+  let h = net.height;
+  let w = width;
+  for (const L of net.convs) {
+    maps = conv3x3Relu(L, maps, h, w);
+    if (L.pool) ({ maps, h, w } = maxPool(maps, L.outputs, h, w, L.pool[0], L.pool[1]));
+  }
+  const C = net.convs.at(-1)!.outputs;
+  const cols: Float32Array[] = [];
+  const f = new Float32Array(C * h);
+  for (let t = 0; t < w; t++) {
+    for (let c = 0; c < C; c++) for (let y = 0; y < h; y++) f[c * h + y] = maps[c * h * w + y * w + t]!;
+    cols.push(dense(net.column, f, true));
+  }
+  const T = net.temporal;
+  const half = T.k >> 1;
+  return cols.map((_, t) => {
+    const hid = new Float32Array(T.outputs);
+    for (let o = 0; o < T.outputs; o++) {
+      let s = T.b[o]!;
+      for (let j = 0; j < T.k; j++) {
+        const src = cols[t + j - half];
+        if (!src) continue;
+        const base = o * T.inputs * T.k + j;
+        for (let i = 0; i < T.inputs; i++) s += T.w[base + i * T.k]! * src[i]!;
+      }
+      hid[o] = Math.max(0, s);
+    }
+    const logits = dense(net.out, hid, false);
+    let m = -Infinity;
+    for (const v of logits) m = Math.max(m, v);
+    let z = 0;
+    for (let i = 0; i < logits.length; i++) z += logits[i] = Math.exp(logits[i]! - m);
+    for (let i = 0; i < logits.length; i++) logits[i]! /= z;
+    return logits;
+  });
+}
+
+export interface LinePosition {
+  /** Labels best first, probabilities renormalised without the blank. */
+  alternatives: DigitAlternative[];
+  /** First and last column (network output) of the character. */
+  columns: [number, number];
+}
+
+export interface LineRead {
+  /** Best path text (labels). */
+  text: string;
+  positions: LinePosition[];
+}
+
+/**
+ * Best-path decoding: each run of columns whose most likely class is the same label is one character, whose
+ * alternatives are the mean probabilities over its run. Two runs of one label split by a blank are two characters.
+ */
+export function decodeLine(net: LineNet, probs: Float32Array[]): LineRead {
+  const positions: LinePosition[] = [];
+  let run: { cls: number; t0: number; t1: number } | null = null;
+  const close = () => {
+    if (!run) return;
+    const sum = new Float64Array(net.labels.length);
+    for (let t = run.t0; t <= run.t1; t++) for (let i = 0; i < sum.length; i++) sum[i]! += probs[t]![i + 1]!;
+    const z = sum.reduce((a, b) => a + b, 0) || 1;
+    const alternatives = net.labels.map((label, i) => ({ label, p: sum[i]! / z })).sort((a, b) => b.p - a.p);
+    positions.push({ alternatives, columns: [run.t0, run.t1] });
+    run = null;
+  };
+  probs.forEach((p, t) => {
+    let cls = 0;
+    for (let i = 1; i < p.length; i++) if (p[i]! > p[cls]!) cls = i;
+    if (run && cls === run.cls) {
+      run.t1 = t;
+      return;
+    }
+    close();
+    if (cls !== 0) run = { cls, t0: t, t1: t };
+  });
+  close();
+  return { text: positions.map((q) => q.alternatives[0]!.label).join(''), positions };
+}
+
+export interface ConstrainedRead {
+  /** Sequences of exactly the wanted length that the constraint allows, most probable first (log-probabilities). */
+  complete: { text: string; logp: number }[];
+  all: { text: string; logp: number }[];
+  /** Log of the probability of everything the search kept (sequences of any length up to the wanted one). */
+  logMass: number;
+}
+
+/**
+ * CTC prefix beam search restricted to sequences the caller allows (`allow` on every prefix) of at most
+ * `length` labels. Where the best path is off by a doubled or dropped character, the most probable allowed
+ * sequence of the right length is still found, with its probability summed over all its alignments.
+ */
+export function constrainedDecode(net: LineNet, probs: Float32Array[], length: number, allow: (prefix: string) => boolean, beam = 48): ConstrainedRead {
+  type Entry = { pb: number; pnb: number };
+  let beams = new Map<string, Entry>([['', { pb: 1, pnb: 0 }]]);
+  let logScale = 0;
+  const MIN_P = 1e-4;
+  for (const p of probs) {
+    const next = new Map<string, Entry>();
+    const at = (s: string) => {
+      let e = next.get(s);
+      if (!e) next.set(s, (e = { pb: 0, pnb: 0 }));
+      return e;
+    };
+    for (const [s, e] of beams) {
+      const total = e.pb + e.pnb;
+      at(s).pb += total * p[0]!;
+      const last = s.length ? net.labels.indexOf(s[s.length - 1] as DigitLabel) + 1 : -1;
+      for (let c = 1; c < p.length; c++) {
+        const pc = p[c]!;
+        if (pc < MIN_P) continue;
+        if (c === last) {
+          // The same label again: a repeat of the last character unless a blank came between.
+          at(s).pnb += e.pnb * pc;
+          if (s.length < length && e.pb > 0 && allow(s + net.labels[c - 1])) at(s + net.labels[c - 1]).pnb += e.pb * pc;
+        } else if (s.length < length && allow(s + net.labels[c - 1])) at(s + net.labels[c - 1]).pnb += total * pc;
+      }
+    }
+    const kept = [...next.entries()].sort((a, b) => b[1].pb + b[1].pnb - (a[1].pb + a[1].pnb)).slice(0, beam);
+    // Rescale each step (long lines underflow otherwise); the scale is kept in log space.
+    const top = kept.length ? kept[0]![1].pb + kept[0]![1].pnb : 0;
+    if (top <= 0) return { complete: [], all: [], logMass: -Infinity };
+    logScale += Math.log(top);
+    beams = new Map(kept.map(([s, e]) => [s, { pb: e.pb / top, pnb: e.pnb / top }]));
+  }
+  let mass = 0;
+  const complete: { text: string; logp: number }[] = [];
+  const all: { text: string; logp: number }[] = [];
+  for (const [s, e] of beams) {
+    mass += e.pb + e.pnb;
+    all.push({ text: s, logp: Math.log(e.pb + e.pnb) + logScale });
+    if (s.length === length) complete.push(all.at(-1)!);
+  }
+  complete.sort((a, b) => b.logp - a.logp);
+  return { complete, all, logMass: Math.log(mass) + logScale };
+}
+
+/** Reads a line crop (any size; upright). */
+export function readLineNet(net: LineNet, img: RawImage): LineRead {
+  const { data, width } = linePlane(img, net.height);
+  return decodeLine(net, lineProbabilities(net, data, width));
+}
+
+interface StoredDense {
+  inputs: number;
+  outputs: number;
+  w: string;
+  b: string;
+}
+interface StoredLineNet {
+  version: 1;
+  height: number;
+  labels: DigitLabel[];
+  convs: (StoredDense & { pool: [number, number] | null })[];
+  column: StoredDense;
+  temporal: StoredDense & { k: number };
+  out: StoredDense;
+}
+
+const denseOf = (d: StoredDense): Dense => ({ inputs: d.inputs, outputs: d.outputs, w: fromF32(d.w), b: fromF32(d.b) });
+
+export function deserializeLineNet(json: string): LineNet {
+  const s = JSON.parse(json) as StoredLineNet;
+  return {
+    height: s.height,
+    labels: s.labels,
+    convs: s.convs.map((c) => ({ ...denseOf(c), pool: c.pool })),
+    column: denseOf(s.column),
+    temporal: { ...denseOf(s.temporal), k: s.temporal.k },
+    out: denseOf(s.out),
+  };
+}
+
+let shipped: LineNet | undefined;
+/** The committed line network, read once. */
+export function loadLineNet(): LineNet {
+  shipped ??= deserializeLineNet(fs.readFileSync(LINE_NET_PATH, 'utf8'));
+  return shipped;
+}

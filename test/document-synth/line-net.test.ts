@@ -1,0 +1,80 @@
+/**
+ * The number-line network (src/document/ocr/line-net.ts): the committed weights must compute in TypeScript what
+ * PyTorch computed, and on heavily degraded captures made here and now it must read ID numbers the glyph
+ * reader cannot (the reason it exists).
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { test } from 'node:test';
+import { readIdLineByNet } from '../../src/document/fields.js';
+import { fromF32, loadDigitNet } from '../../src/document/ocr/digit-net.js';
+import { loadDigitTemplates, readDigitLine } from '../../src/document/ocr/digits.js';
+import { LINE_HEIGHT, LINE_NET_PATH, decodeLine, lineProbabilities, loadLineNet } from '../../src/document/ocr/line-net.js';
+import { chooseNationalId } from '../../src/document/nid.js';
+import { ID_MIN_CONFIDENCE } from '../../src/document/engine.js';
+import { missingFonts } from '../../src/document/synth/index.js';
+import { idLineCapture } from '../helpers/cards.js';
+
+const missing = missingFonts();
+const skip = missing.length > 0 && !process.env.CI ? `fonts missing: ${missing.join(', ')}` : false;
+
+test('line network: the TypeScript forward pass gives the probabilities PyTorch gave on held-out lines', () => {
+  // scripts/train-line-net.py stores a few held-out line planes with PyTorch's output next to the weights.
+  const stored = JSON.parse(fs.readFileSync(LINE_NET_PATH, 'utf8')) as { check?: { width: number; plane: string; probs: string }[] };
+  assert.ok(stored.check?.length, 'the committed network carries its PyTorch check lines');
+  const net = loadLineNet();
+  assert.equal(net.height, LINE_HEIGHT);
+  for (const c of stored.check!) {
+    const plane = new Uint8Array(Buffer.from(c.plane, 'base64'));
+    assert.equal(plane.length, LINE_HEIGHT * c.width);
+    const probs = lineProbabilities(net, plane, c.width);
+    const want = fromF32(c.probs);
+    const classes = net.labels.length + 1;
+    assert.equal(probs.length * classes, want.length);
+    probs.forEach((p, t) => p.forEach((v, i) => assert.ok(Math.abs(v - want[t * classes + i]!) < 1e-4, `column ${t} class ${i}: ${v} vs ${want[t * classes + i]}`)));
+    // Each column is a distribution, and the best path is made of the network's labels only.
+    for (const p of probs) assert.ok(Math.abs(p.reduce((s, v) => s + v, 0) - 1) < 1e-4);
+    assert.match(decodeLine(net, probs).text, /^[0-9/]*$/);
+  }
+});
+
+test('line network: no number is read off a blank line or where the other side has its number', { skip }, async () => {
+  const now = new Date();
+  // The network never saw a blank line and may see a digit in one; no valid 14-digit number comes out of it.
+  const blank = { data: new Uint8Array(600 * 76 * 3).fill(235), width: 600, height: 76, channels: 3 };
+  assert.equal(readIdLineByNet(blank, now), null);
+  // A wrong side hypothesis: the engine reads the other side's number box (header text on a front, the name
+  // area on a back). Nothing there may pass as a trusted number.
+  for (const seed of [5301, 5302, 5303]) {
+    for (const side of ['front', 'back'] as const) {
+      const { line } = await idLineCapture(seed, side, 'light', side === 'front' ? 'back' : 'front');
+      const read = readIdLineByNet(line, now);
+      assert.ok(!read || read.confidence < ID_MIN_CONFIDENCE, `seed ${seed} ${side}: ${read?.confidence}`);
+    }
+  }
+});
+
+test('line network: reads heavily degraded ID lines that the glyph reader cannot', { skip }, async () => {
+  const templates = loadDigitTemplates();
+  const digitNet = loadDigitNet();
+  const now = new Date();
+  let byLine = 0;
+  let byGlyphs = 0;
+  let wrong = 0;
+  let n = 0;
+  for (const seed of [5201, 5202, 5203, 5204, 5205, 5206, 5207, 5208]) {
+    for (const side of ['front', 'back'] as const) {
+      const { want, line } = await idLineCapture(seed, side, 'heavy');
+      const glyphs = await readDigitLine(line, templates, { expectGlyphs: 14, deepenFaintInk: true, net: digitNet });
+      const g = glyphs.glyphs.length === 14 ? chooseNationalId(glyphs.glyphs.map((x) => x.alternatives.map((a) => ({ digit: a.label, score: a.p }))), { now }) : null;
+      const l = readIdLineByNet(line, now);
+      n++;
+      if (g?.idNumber === want) byGlyphs++;
+      if (l?.idNumber === want) byLine++;
+      else if (l && l.confidence >= ID_MIN_CONFIDENCE) wrong++;
+    }
+  }
+  assert.ok(byLine >= n * 0.6, `line network read ${byLine}/${n} heavy captures`);
+  assert.ok(byLine > byGlyphs, `line network ${byLine}/${n} against the glyph reader's ${byGlyphs}/${n}`);
+  assert.equal(wrong, 0, 'no wrong number read with confidence');
+});
