@@ -23,14 +23,9 @@ import { BACK_BOXES, FRONT_BOXES, type Box } from '../src/document/layout.js';
 import { LINE_HEIGHT, linePlane } from '../src/document/ocr/line-net.js';
 import { Rng } from '../src/document/synth/rng.js';
 import { ProgressBar } from './progress.js';
-import { genuineItems, warpedCards } from './training-cards.js';
+import { arg, dataDirArg, genuineItems, warpedCards } from './training-cards.js';
 
-const arg = (name: string, dflt: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1]! : dflt;
-};
-const dataDir = arg('data', '');
-if (!dataDir) throw new Error('--data <generated set> is required');
+const dataDir = dataDirArg();
 const JITTER = Number(arg('jitter', '3'));
 const outFile = arg('out', path.join(dataDir, 'line-samples.bin'));
 

@@ -24,14 +24,9 @@ import { NET_PATHS, forwardLayers, serializeDigitNet, softmax, type Alphabet, ty
 import { DIGIT_LABELS, LATIN_LABELS, PATCH_FEATURE_LEN, segmentAtReadingScale, type SegmentOptions } from '../src/document/ocr/digits.js';
 import { Rng } from '../src/document/synth/rng.js';
 import { ProgressBar } from './progress.js';
-import { genuineItems, warpedCards } from './training-cards.js';
+import { arg, dataDirArg, genuineItems, warpedCards } from './training-cards.js';
 
-const arg = (name: string, dflt: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1]! : dflt;
-};
-const dataDir = arg('data', '');
-if (!dataDir) throw new Error('--data <generated set> is required');
+const dataDir = dataDirArg();
 const EPOCHS = Number(arg('epochs', '14'));
 const HIDDEN = Number(arg('hidden', '128'));
 const JITTER = Number(arg('jitter', '1'));

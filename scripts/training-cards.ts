@@ -11,6 +11,19 @@ import { decodeRgb, type RawImage } from '../src/document/image.js';
 import { CANONICAL_H, CANONICAL_W } from '../src/document/layout.js';
 import type { Rng } from '../src/document/synth/rng.js';
 
+/** `--name value` from the command line, or the default. */
+export const arg = (name: string, dflt: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1]! : dflt;
+};
+
+/** The generated set the extractor reads (`--data`, required). */
+export function dataDirArg(): string {
+  const dir = arg('data', '');
+  if (!dir) throw new Error('--data <generated set> is required');
+  return dir;
+}
+
 export interface TrainingItem {
   file: string;
   side: 'front' | 'back';
