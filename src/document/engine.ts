@@ -192,9 +192,8 @@ export class DocumentEngine {
     const flipped = rotate180(card);
     const idBox = (side: Side) => (side === 'front' ? FRONT_BOXES.idNumber : BACK_BOXES.idNumber);
     let best: { o: Oriented; score: number } | null = null;
-    const ranked = rankSides(cues);
     const tried: Oriented[] = [];
-    for (const h of ranked) {
+    for (const h of rankSides(cues)) {
       const upright = h.flipped ? flipped : card;
       const id = await readIdNumber(upright, idBox(h.side), now);
       const o: Oriented = { side: h.side, card: upright, id };
@@ -204,8 +203,9 @@ export class DocumentEngine {
       const score = -Math.abs(n - 14) + id.line.minConfidence + (h.margin > 0 ? 1 : 0);
       if (!best || score > best.score) best = { o, score };
     }
-    // rankSides lists each side's likelier orientation first: those of both sides come before the flipped ones.
-    const likeliest = [...tried.filter((_, i) => i % 2 === 0), ...tried.filter((_, i) => i % 2 === 1)];
+    // Each side's best-ranked orientation first, then the others.
+    const firstOfSide = tried.filter((o, i) => tried.findIndex((x) => x.side === o.side) === i);
+    const likeliest = [...firstOfSide, ...tried.filter((o) => !firstOfSide.includes(o))];
     for (const o of likeliest.slice(0, LINE_NET_HYPOTHESES)) {
       const id = withLineNet(o.id, o.card, idBox(o.side), now);
       if (id.idNumber) return { ...o, id };

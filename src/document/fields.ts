@@ -99,9 +99,8 @@ export function readIdLineByNet(img: RawImage, now: Date): { idNumber: string; c
   const best = read.complete[0];
   if (!best) return null;
   const free = constrainedDecode(net, probs, 20, (prefix) => prefix[0] === best.text[0]);
-  const topFree = Math.max(...free.all.map((c) => c.logp));
   const posterior = Math.exp(best.logp - read.logMass);
-  const closeness = Math.exp(Math.min(0, best.logp - topFree));
+  const closeness = Math.exp(Math.min(0, best.logp - free.bestLogp));
   return { idNumber: best.text, confidence: posterior * closeness };
 }
 

@@ -1,8 +1,29 @@
 /**
- * The two convolutional building blocks our small networks use (digit-net.ts on glyph patches, line-net.ts on
- * whole number lines), in plain TypeScript over channel-major planes: a 3×3 convolution with zero padding 1 and
- * ReLU, and max pooling. Weights are laid out as torch stores a Conv2d (outputs × inputs × 3 × 3).
+ * The building blocks our small networks use (digit-net.ts on glyph patches, line-net.ts on whole number lines),
+ * in plain TypeScript: a dense layer, and over channel-major planes a 3×3 convolution with zero padding 1 and
+ * ReLU, and max pooling. Weights are laid out as torch stores them (Linear: outputs × inputs; Conv2d: outputs ×
+ * inputs × 3 × 3).
  */
+
+export interface DenseLayer {
+  inputs: number;
+  outputs: number;
+  /** outputs × inputs, row-major. */
+  w: Float32Array;
+  b: Float32Array;
+}
+
+/** W·x + b, with ReLU when `relu`. */
+export function dense(L: DenseLayer, x: Float32Array, relu: boolean): Float32Array {
+  const out = new Float32Array(L.outputs);
+  for (let o = 0; o < L.outputs; o++) {
+    let s = L.b[o]!;
+    const row = o * L.inputs;
+    for (let i = 0; i < L.inputs; i++) s += L.w[row + i]! * x[i]!;
+    out[o] = relu ? Math.max(0, s) : s;
+  }
+  return out;
+}
 
 export interface Conv3x3 {
   inputs: number;

@@ -9,16 +9,10 @@
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { conv3x3Relu, maxPool, type Conv3x3 } from './conv.js';
+import { conv3x3Relu, dense, maxPool, type Conv3x3, type DenseLayer } from './conv.js';
 import { PATCH, type DigitAlternative, type DigitLabel } from './digits.js';
 
-export interface DenseLayer {
-  inputs: number;
-  outputs: number;
-  /** outputs × inputs, row-major. */
-  w: Float32Array;
-  b: Float32Array;
-}
+export type { DenseLayer };
 
 /** 3×3 convolution (zero padding 1) + ReLU, then 2×2 max pooling when `pool`. */
 export interface ConvLayer extends Conv3x3 {
@@ -54,17 +48,7 @@ export function forwardLayers(net: DigitNet, feature: Float32Array): Float32Arra
   for (let i = 0; i < x.length; i++) x[i] = (feature[i]! - net.mean[i]!) * net.scale[i]!;
   if (net.conv?.length) x = convStage(net.conv, x);
   const acts = [x];
-  net.layers.forEach((L, k) => {
-    const input = acts[acts.length - 1]!;
-    const out = new Float32Array(L.outputs);
-    for (let o = 0; o < L.outputs; o++) {
-      let s = L.b[o]!;
-      const row = o * L.inputs;
-      for (let i = 0; i < L.inputs; i++) s += L.w[row + i]! * input[i]!;
-      out[o] = k < net.layers.length - 1 ? Math.max(0, s) : s;
-    }
-    acts.push(out);
-  });
+  net.layers.forEach((L, k) => acts.push(dense(L, acts[acts.length - 1]!, k < net.layers.length - 1)));
   return acts;
 }
 

@@ -1,5 +1,5 @@
 /**
- * A line recogniser for printed Eastern-digit lines (the ID number; dates): a small convolutional network over
+ * A line recogniser for printed Eastern-digit lines (shipped for the ID number): a small convolutional network over
  * the whole grey line, read out per column with CTC (line-net.json, committed; trained by us with Debian's PyTorch,
  * scripts/train-line-net.py, on lines cut from generated phone captures by scripts/extract-line-samples.ts).
  *
@@ -13,10 +13,10 @@
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { conv3x3Relu, maxPool, type Conv3x3 } from './conv.js';
+import { conv3x3Relu, dense, maxPool, type Conv3x3, type DenseLayer } from './conv.js';
 import { toMaxChannel, type RawImage } from '../image.js';
-import { fromF32 } from './digit-net.js';
-import type { DigitAlternative, DigitLabel } from './digits.js';
+import { fromF32, softmax } from './digit-net.js';
+import type { DigitLabel } from './digits.js';
 
 /** Rows of the line plane: digits stand ~18 px high in it (they fill ~45 % of the ID box's height). */
 export const LINE_HEIGHT = 40;
@@ -28,16 +28,8 @@ export interface LineConv extends Conv3x3 {
   pool: [number, number] | null;
 }
 
-export interface Dense {
-  inputs: number;
-  outputs: number;
-  /** outputs × inputs, row-major. */
-  w: Float32Array;
-  b: Float32Array;
-}
-
 /** 1-D convolution over columns, zero padding k/2, ReLU (torch Conv1d layout: outputs × inputs × k). */
-export interface Temporal extends Dense {
+export interface Temporal extends DenseLayer {
   k: number;
 }
 
@@ -47,9 +39,9 @@ export interface LineNet {
   /** Class 0 is CTC's blank; class i + 1 is labels[i]. */
   labels: DigitLabel[];
   convs: LineConv[];
-  column: Dense;
+  column: DenseLayer;
   temporal: Temporal;
-  out: Dense;
+  out: DenseLayer;
 }
 
 /** Floor on the spread used to standardise a line (a blank crop must not be blown up into noise). */
@@ -113,17 +105,6 @@ export function standardise(plane: Uint8Array): Float32Array {
   return x;
 }
 
-function dense(L: Dense, x: Float32Array, relu: boolean): Float32Array {
-  const out = new Float32Array(L.outputs);
-  for (let o = 0; o < L.outputs; o++) {
-    let s = L.b[o]!;
-    const row = o * L.inputs;
-    for (let i = 0; i < L.inputs; i++) s += L.w[row + i]! * x[i]!;
-    out[o] = relu ? Math.max(0, s) : s;
-  }
-  return out;
-}
-
 /** Per-column class probabilities (columns × (1 + labels)), blank first. */
 export function lineProbabilities(net: LineNet, plane: Uint8Array, width: number): Float32Array[] {
   let maps = standardise(plane);
@@ -154,63 +135,28 @@ export function lineProbabilities(net: LineNet, plane: Uint8Array, width: number
       }
       hid[o] = Math.max(0, s);
     }
-    const logits = dense(net.out, hid, false);
-    let m = -Infinity;
-    for (const v of logits) m = Math.max(m, v);
-    let z = 0;
-    for (let i = 0; i < logits.length; i++) z += logits[i] = Math.exp(logits[i]! - m);
-    for (let i = 0; i < logits.length; i++) logits[i]! /= z;
-    return logits;
+    return softmax(dense(net.out, hid, false));
   });
 }
 
-export interface LinePosition {
-  /** Labels best first, probabilities renormalised without the blank. */
-  alternatives: DigitAlternative[];
-  /** First and last column (network output) of the character. */
-  columns: [number, number];
-}
-
-export interface LineRead {
-  /** Best path text (labels). */
-  text: string;
-  positions: LinePosition[];
-}
-
-/**
- * Best-path decoding: each run of columns whose most likely class is the same label is one character, whose
- * alternatives are the mean probabilities over its run. Two runs of one label split by a blank are two characters.
- */
-export function decodeLine(net: LineNet, probs: Float32Array[]): LineRead {
-  const positions: LinePosition[] = [];
-  let run: { cls: number; t0: number; t1: number } | null = null;
-  const close = () => {
-    if (!run) return;
-    const sum = new Float64Array(net.labels.length);
-    for (let t = run.t0; t <= run.t1; t++) for (let i = 0; i < sum.length; i++) sum[i]! += probs[t]![i + 1]!;
-    const z = sum.reduce((a, b) => a + b, 0) || 1;
-    const alternatives = net.labels.map((label, i) => ({ label, p: sum[i]! / z })).sort((a, b) => b.p - a.p);
-    positions.push({ alternatives, columns: [run.t0, run.t1] });
-    run = null;
-  };
-  probs.forEach((p, t) => {
+/** Best-path decoding: the most likely class per column, repeats merged, blanks dropped. */
+export function bestPath(net: LineNet, probs: Float32Array[]): string {
+  let text = '';
+  let prev = 0;
+  for (const p of probs) {
     let cls = 0;
     for (let i = 1; i < p.length; i++) if (p[i]! > p[cls]!) cls = i;
-    if (run && cls === run.cls) {
-      run.t1 = t;
-      return;
-    }
-    close();
-    if (cls !== 0) run = { cls, t0: t, t1: t };
-  });
-  close();
-  return { text: positions.map((q) => q.alternatives[0]!.label).join(''), positions };
+    if (cls !== 0 && cls !== prev) text += net.labels[cls - 1];
+    prev = cls;
+  }
+  return text;
 }
 
 export interface ConstrainedRead {
   /** Sequences of exactly the wanted length that the constraint allows, most probable first (log-probabilities). */
   complete: { text: string; logp: number }[];
-  all: { text: string; logp: number }[];
+  /** Log-probability of the most probable sequence the search kept, of any length. */
+  bestLogp: number;
   /** Log of the probability of everything the search kept (sequences of any length up to the wanted one). */
   logMass: number;
 }
@@ -249,26 +195,21 @@ export function constrainedDecode(net: LineNet, probs: Float32Array[], length: n
     const kept = [...next.entries()].sort((a, b) => b[1].pb + b[1].pnb - (a[1].pb + a[1].pnb)).slice(0, beam);
     // Rescale each step (long lines underflow otherwise); the scale is kept in log space.
     const top = kept.length ? kept[0]![1].pb + kept[0]![1].pnb : 0;
-    if (top <= 0) return { complete: [], all: [], logMass: -Infinity };
+    if (top <= 0) return { complete: [], bestLogp: -Infinity, logMass: -Infinity };
     logScale += Math.log(top);
     beams = new Map(kept.map(([s, e]) => [s, { pb: e.pb / top, pnb: e.pnb / top }]));
   }
   let mass = 0;
+  let bestLogp = -Infinity;
   const complete: { text: string; logp: number }[] = [];
-  const all: { text: string; logp: number }[] = [];
   for (const [s, e] of beams) {
+    const logp = Math.log(e.pb + e.pnb) + logScale;
     mass += e.pb + e.pnb;
-    all.push({ text: s, logp: Math.log(e.pb + e.pnb) + logScale });
-    if (s.length === length) complete.push(all.at(-1)!);
+    bestLogp = Math.max(bestLogp, logp);
+    if (s.length === length) complete.push({ text: s, logp });
   }
   complete.sort((a, b) => b.logp - a.logp);
-  return { complete, all, logMass: Math.log(mass) + logScale };
-}
-
-/** Reads a line crop (any size; upright). */
-export function readLineNet(net: LineNet, img: RawImage): LineRead {
-  const { data, width } = linePlane(img, net.height);
-  return decodeLine(net, lineProbabilities(net, data, width));
+  return { complete, bestLogp, logMass: Math.log(mass) + logScale };
 }
 
 interface StoredDense {
@@ -287,7 +228,7 @@ interface StoredLineNet {
   out: StoredDense;
 }
 
-const denseOf = (d: StoredDense): Dense => ({ inputs: d.inputs, outputs: d.outputs, w: fromF32(d.w), b: fromF32(d.b) });
+const denseOf = (d: StoredDense): DenseLayer => ({ inputs: d.inputs, outputs: d.outputs, w: fromF32(d.w), b: fromF32(d.b) });
 
 export function deserializeLineNet(json: string): LineNet {
   const s = JSON.parse(json) as StoredLineNet;
