@@ -105,6 +105,10 @@ function realCases(dir: string): Case[] {
       put('religion', L.religion, 'religion');
       put('maritalStatus', L.marital_status, 'marital_status');
       put('gender', L.gender_text, 'gender_text');
+      // Printed "YYYY/MM" and "YYYY/MM/DD"; the engine returns ISO dates.
+      const iso = (v: unknown, re: RegExp) => (typeof v === 'string' && re.test(v) ? v.replace(/\//g, '-') : undefined);
+      put('releaseDate', iso(L.issue_date, /^\d{4}\/\d{2}$/), 'issue_date');
+      put('idExpiry', iso(L.expiry_date, /^\d{4}\/\d{2}\/\d{2}$/), 'expiry_date');
     }
     // Cards with nothing scorable (e.g. name-only mock renders) still count for detection/classification.
     out.push({ set: 'real', file: path.join(dir, f.file), side, attack: null, labels, unredacted: /^real_person_unredacted/.test(f.pii ?? ''), overlaid: /drawn/i.test(f.notes ?? '') });

@@ -10,6 +10,8 @@
  * to 1.5 % of the card's diagonal (as the outline finder leaves them), then each line box is cropped exactly as
  * the reader crops it. Cards whose number ends in 0 are marked held out. Deterministic for a given set.
  *
+ * Date lines are stretched twice as wide as ID lines (line-net.ts LINE_STRETCH).
+ *
  * File: records of [u16 width][u8 kind: 0 ID number, 1 date][u8 held out][u8 text length][text, ASCII digits
  * and '/'][height × width bytes], the height being line-net's (LINE_HEIGHT), preceded by a u32 record count
  * and a u16 height.
@@ -53,7 +55,7 @@ for (const [k, it] of items.entries()) {
   for (const card of await warpedCards(dataDir, it, JITTER, rng)) {
     for (const line of lines(it.side, it.printed)) {
       if (!line.text || line.text.length > 255) continue;
-      const { data, width } = linePlane(crop(card, pixelBox(line.box, card)), LINE_HEIGHT);
+      const { data, width } = linePlane(crop(card, pixelBox(line.box, card)), line.kind === 0 ? 'id' : 'date');
       const head = Buffer.alloc(5);
       head.writeUInt16LE(width, 0);
       head.writeUInt8(line.kind, 2);

@@ -17,7 +17,7 @@ import { loadOpenCV, type OpenCV } from './cv.js';
 import { findCards, shortSide, warpQuad, type CardCandidate, type Quad } from './detect.js';
 import { alignedCandidates } from './refine.js';
 import {
-  BACK_EXPIRY_DATE_BOX, GENDER_WORDS, MARITAL_WORDS, RELIGION_WORDS, chooseDate, clipBackText, findVocabularyWord, pixelBox, readDate, readIdKey,
+  GENDER_WORDS, MARITAL_WORDS, RELIGION_WORDS, clipBackText, findVocabularyWord, pixelBox, readBackDates, readDate, readIdKey,
   readIdNumber, readText, registerBox, registerFrontLines, rereadDigitWords, snapToVocabulary, withLineNet, type FieldValue, type IdReading,
 } from './fields.js';
 import { crop, decodeRgb, encodeRaw, rotate180, toGrey, type RawImage } from './image.js';
@@ -73,10 +73,6 @@ export const IDKEY_MIN_CONFIDENCE = 0.7;
 /** Below this the chosen NID is reported under 3001 even though it is structurally valid. */
 export const ID_MIN_CONFIDENCE = 0.8;
 const MAX_PHOTO_SIDE = 2000;
-/** Egyptian national ID cards expire seven years after issue (same month). */
-const CARD_VALIDITY_YEARS = 7;
-/** The expiry date: YYYY/MM/DD, at most 20 years ahead. */
-const EXPIRY_RULE = (year: number) => ({ digits: 8 as const, minYear: 2000, maxYear: year + 20 });
 /** Card-like outlines ranked by layout match per photo (each costs one small warp). */
 const MAX_OUTLINES = 40;
 /** Layout correlation above which the whole frame counts as a tight crop of a card (cards: ≥ 0.25, mostly ≥ 0.4). */
@@ -114,7 +110,8 @@ export class DocumentEngine {
     loadDigitTemplates();
     loadLatinTemplates();
     loadDigitNet();
-    loadLineNet();
+    loadLineNet('id');
+    loadLineNet('date');
     return new DocumentEngine(cv, text);
   }
 
@@ -376,9 +373,7 @@ export class DocumentEngine {
     const [job1, job2, grm, husband] = await Promise.all(
       [BACK_BOXES.job1, BACK_BOXES.job2, BACK_BOXES.genderReligionMarital, BACK_BOXES.husbandName].map((b) => readText(this.text, card, clipBackText(b))),
     );
-    const year = now.getUTCFullYear();
-    const release = await readDate(card, BACK_BOXES.releaseDate, { digits: 6, minYear: 1990, maxYear: year + 1 });
-    const expiry = await readDate(card, BACK_EXPIRY_DATE_BOX, EXPIRY_RULE(year));
+    const { release, expiry } = await readBackDates(card, now);
 
     const findings: ValidationFinding[] = [];
     const nid = nidFindings('idNumber', id.idNumber, id.line.text, now);
@@ -398,14 +393,6 @@ export class DocumentEngine {
     findings.push(...releaseDateFindings(release.value, releaseDate, info?.birthDate ?? null, now));
     const expiryDate = parsePrintedDate(expiry.value ?? '');
     findings.push(...expiryFindings(expiry.value, expiryDate, now));
-    // Cards are valid for seven years from the issue month. Two independent reads that agree confirm the issue date
-    // and the expiry's year and month; the expiry day is then chosen among the day readings alone, with that
-    // choice's own confidence.
-    if (releaseDate && expiryDate && expiryDate.year === releaseDate.year + CARD_VALIDITY_YEARS && expiryDate.month === releaseDate.month) {
-      release.confidence = Math.max(release.confidence, 0.95);
-      const day = chooseDate(expiry.line, { ...EXPIRY_RULE(year), yearMonth: { year: expiryDate.year, month: expiryDate.month } });
-      if (day.plausible && day.value === expiry.value) expiry.confidence = Math.max(expiry.confidence, day.confidence);
-    }
 
     // The husband line is printed only for married women ("الزوج / name"); an empty crop reads as nothing or noise.
     // Men's cards never carry it: for them the line is known to be empty, whatever texture the crop shows.

@@ -8,7 +8,7 @@ import { crop, inkThreshold, padWhite, type RawImage } from './image.js';
 import { chooseNationalId, nidPrefixOk, type NidChoice } from './nid.js';
 import { loadDigitTemplates, loadLatinTemplates, readDigitLine, type DigitAlternative, type DigitLine, type ReadGlyph } from './ocr/digits.js';
 import { loadDigitNet } from './ocr/digit-net.js';
-import { constrainedDecode, lineProbabilities, linePlane, loadLineNet } from './ocr/line-net.js';
+import { constrainedDecode, loadLineNet, readLine } from './ocr/line-net.js';
 import type { LineVariant, TextLine, TextReader } from './ocr/text.js';
 import { placeLexicon } from './lexicon.js';
 
@@ -92,9 +92,8 @@ export function withLineNet(best: IdReading, card: RawImage, box: Box, now: Date
  *    cards it learned from, and the birth date and check digit decide it well.
  */
 export function readIdLineByNet(img: RawImage, now: Date): { idNumber: string; confidence: number } | null {
-  const net = loadLineNet();
-  const { data, width } = linePlane(img, net.height);
-  const probs = lineProbabilities(net, data, width);
+  const net = loadLineNet('id');
+  const probs = readLine(img, 'id');
   const read = constrainedDecode(net, probs, 14, (prefix) => nidPrefixOk(prefix, now));
   const best = read.complete[0];
   if (!best) return null;
@@ -228,6 +227,42 @@ export function chooseDate(line: DigitLine, rule: DateRule): DateReading {
   return { value, plausible: true, confidence: chosen.p / validMass, line };
 }
 
+/**
+ * Whether a printed date text ("YYYY/MM" or "YYYY/MM/DD", ASCII digits) can still become a plausible date under the
+ * rule: the separators in their places, a year in range, a month, a day of that month.
+ */
+export function datePrefixOk(prefix: string, rule: DateRule): boolean {
+  const length = rule.digits === 8 ? 10 : 7;
+  if (prefix.length > length) return false;
+  for (let i = 0; i < prefix.length; i++) if ((i === 4 || i === 7) !== (prefix[i] === '/')) return false;
+  const year = prefix.slice(0, 4);
+  let yearOk = false;
+  for (let y = rule.minYear; y <= rule.maxYear && !yearOk; y++) yearOk = String(y).startsWith(year) && (!rule.yearMonth || y === rule.yearMonth.year);
+  if (!yearOk) return false;
+  const month = prefix.slice(5, 7);
+  if (month && !(month.length === 1 ? month <= '1' : +month >= 1 && +month <= 12 && (!rule.yearMonth || +month === rule.yearMonth.month))) return false;
+  const day = prefix.slice(8, 10);
+  if (day.length === 1 && day > '3') return false;
+  return day.length < 2 || plausibleDate(prefix.replace(/\//g, ''), rule);
+}
+
+/**
+ * The date network's most probable plausible date on a line's probabilities (line-net.ts readLine): a CTC search
+ * over date-shaped texts only, with a confidence built like the ID line's (readIdLineByNet): its share of what the
+ * search kept, times its closeness to what the network reads without the rules. Null when no plausible date has
+ * any probability.
+ */
+export function chooseDateByNet(probs: Float32Array[], rule: DateRule): { value: string; confidence: number } | null {
+  const net = loadLineNet('date');
+  const read = constrainedDecode(net, probs, rule.digits === 8 ? 10 : 7, (prefix) => datePrefixOk(prefix, rule));
+  const best = read.complete[0];
+  if (!best) return null;
+  const free = constrainedDecode(net, probs, 20, () => true);
+  const posterior = Math.exp(best.logp - read.logMass);
+  const closeness = Math.exp(Math.min(0, best.logp - free.bestLogp));
+  return { value: best.text, confidence: posterior * closeness };
+}
+
 function plausibleDate(s: string, rule: DateRule): boolean {
   const y = +s.slice(0, 4);
   const m = +s.slice(4, 6);
@@ -236,6 +271,66 @@ function plausibleDate(s: string, rule: DateRule): boolean {
   if (rule.digits === 6) return true;
   const d = +s.slice(6, 8);
   return d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+/** Egyptian national ID cards expire seven years after issue (same month). */
+export const CARD_VALIDITY_YEARS = 7;
+/** Issue date (YYYY/MM): from the first cards of this design to next year. */
+export const RELEASE_RULE = (year: number): DateRule => ({ digits: 6, minYear: 1990, maxYear: year + 1 });
+/** Expiry date (YYYY/MM/DD): at most 20 years ahead. */
+export const EXPIRY_RULE = (year: number): DateRule => ({ digits: 8, minYear: 2000, maxYear: year + 20 });
+/** A date reading at least this confident is trusted (the engine's TEXT_MIN_CONFIDENCE, below which it is flagged). */
+const DATE_TRUST = 0.85;
+/** Confidence of an issue date that the expiry's year and month confirm (two independent reads agree). */
+const CONFIRMED_RELEASE = 0.95;
+/** Confidence given to a date when the two readers are both sure of different dates (below DATE_TRUST: flagged). */
+const DISPUTED_DATE = 0.5;
+
+export interface DateValue {
+  /** "YYYY/MM" or "YYYY/MM/DD" when plausible, else the raw reading or null. */
+  value: string | null;
+  plausible: boolean;
+  confidence: number;
+}
+
+/**
+ * The back's issue and expiry dates, read by both readers: the glyph reader and the date network (a CTC search
+ * over date-shaped texts, chooseDateByNet). With true corners on generated captures the network reads more
+ * dates right and fewer wrong with confidence, above all expiry days in the text font (eval set, 418 backs:
+ * expiry 56.9 % → 85.4 %, confident-wrong 9 → 1), so a sure network reading comes first; two readers sure of
+ * different dates are flagged. In each reader, a pair whose expiry is the issue date plus seven years (same
+ * month) confirms the issue date and the expiry's year and month; the expiry day is then chosen again with them
+ * fixed, with that choice's own confidence.
+ */
+export async function readBackDates(card: RawImage, now: Date): Promise<{ release: DateValue; expiry: DateValue }> {
+  const year = now.getUTCFullYear();
+  const [rel, exp] = [RELEASE_RULE(year), EXPIRY_RULE(year)];
+  const [gr, ge] = await Promise.all([readDate(card, BACK_BOXES.releaseDate, rel), readDate(card, BACK_EXPIRY_DATE_BOX, exp)]);
+  const glyph = confirmPair(gr, ge, (yearMonth) => chooseDate(ge.line, { ...exp, yearMonth }));
+  const [pr, pe] = [BACK_BOXES.releaseDate, BACK_EXPIRY_DATE_BOX].map((box) => readLine(crop(card, pixelBox(box, card)), 'date')) as [Float32Array[], Float32Array[]];
+  const asValue = (r: { value: string; confidence: number } | null): DateValue => (r ? { ...r, plausible: true } : { value: null, plausible: false, confidence: 0 });
+  const byNet = confirmPair(asValue(chooseDateByNet(pr, rel)), asValue(chooseDateByNet(pe, exp)), (yearMonth) => asValue(chooseDateByNet(pe, { ...exp, yearMonth })));
+  const pick = (g: DateValue, n: DateValue): DateValue => {
+    if (!n.plausible) return g;
+    if (!g.plausible) return n;
+    if (g.value === n.value) return { ...n, confidence: Math.max(g.confidence, n.confidence) };
+    const chosen = n.confidence >= DATE_TRUST ? n : g.confidence >= DATE_TRUST ? g : n.confidence >= g.confidence ? n : g;
+    const other = chosen === n ? g : n;
+    return other.confidence >= DATE_TRUST ? { ...chosen, confidence: Math.min(chosen.confidence, DISPUTED_DATE) } : chosen;
+  };
+  return confirmPair(pick(glyph.release, byNet.release), pick(glyph.expiry, byNet.expiry), () => null);
+}
+
+/** See readBackDates: an issue date and expiry that agree confirm each other; `dayGiven` re-chooses the day. */
+function confirmPair(release: DateValue, expiry: DateValue, dayGiven: (yearMonth: { year: number; month: number }) => DateValue | null) {
+  const r = release.plausible ? release.value!.split('/').map(Number) : null;
+  const e = expiry.plausible ? expiry.value!.split('/').map(Number) : null;
+  if (!r || !e || e[0] !== r[0]! + CARD_VALIDITY_YEARS || e[1] !== r[1]) return { release, expiry };
+  const day = dayGiven({ year: e[0]!, month: e[1]! });
+  return {
+    release: { ...release, confidence: Math.max(release.confidence, CONFIRMED_RELEASE) },
+    expiry: day?.plausible && day.value === expiry.value ? { ...expiry, confidence: Math.max(expiry.confidence, day.confidence) } : expiry,
+  };
 }
 
 /** Serial: two Latin capitals then seven digits; the position decides which alphabet each glyph may use. */

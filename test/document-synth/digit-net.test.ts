@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { test } from 'node:test';
-import { NET_PATHS, classifyPatch, deserializeDigitNet, fromF32, loadDigitNet, serializeDigitNet } from '../../src/document/ocr/digit-net.js';
-import { PATCH_FEATURE_LEN, loadDigitTemplates, readDigitLine } from '../../src/document/ocr/digits.js';
+import { NET_PATHS, PATCH_FEATURE_LEN, classifyPatch, deserializeDigitNet, fromF32, loadDigitNet, serializeDigitNet } from '../../src/document/ocr/digit-net.js';
+import { loadDigitTemplates, readDigitLine } from '../../src/document/ocr/digits.js';
 import { missingFonts } from '../../src/document/synth/index.js';
 import { idLineCapture } from '../helpers/cards.js';
 

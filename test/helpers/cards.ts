@@ -8,22 +8,31 @@ export const fixture = (rel: string) => fs.readFileSync(path.join(FIXTURES, rel)
 export const b64 = (b: Buffer) => b.toString('base64');
 
 /**
- * The ID number line of a freshly generated card, photographed at `level` (seeded) and cut out with the capture's
- * true corners: what the number readers see when the outline is found exactly. `boxOf` the other side cuts
- * where the other side's number would be (a wrong side hypothesis). (Imported lazily: most tests that
- * use this file need only the fixtures, not the document engine.)
+ * A freshly generated card side, photographed at `level` (seeded) and rectified with the capture's true corners:
+ * what the readers see when the outline is found exactly. (Imported lazily: most tests that use this file need
+ * only the fixtures, not the document engine.)
  */
-export async function idLineCapture(seed: number, side: 'front' | 'back', level: 'light' | 'medium' | 'heavy', boxOf: 'front' | 'back' = side) {
+export async function uprightCapture(seed: number, side: 'front' | 'back', level: 'light' | 'medium' | 'heavy') {
   const { loadOpenCV } = await import('../../src/document/cv.js');
   const { warpQuad } = await import('../../src/document/detect.js');
-  const { pixelBox } = await import('../../src/document/fields.js');
-  const { crop, decodeRgb } = await import('../../src/document/image.js');
-  const { BACK_BOXES, CANONICAL_H, CANONICAL_W, FRONT_BOXES } = await import('../../src/document/layout.js');
+  const { decodeRgb } = await import('../../src/document/image.js');
+  const { CANONICAL_H, CANONICAL_W } = await import('../../src/document/layout.js');
   const { degrade, randomCardSpec, renderCard, Rng } = await import('../../src/document/synth/index.js');
   const card = await renderCard(randomCardSpec(seed));
   const shot = await degrade(card[side], new Rng(seed * 2 + (side === 'back' ? 1 : 0)), { level, rightAngle: 0, angle: 2 });
   const photo = await decodeRgb(shot.image, 2000);
   const quad = shot.transform.corners.map(([x, y]) => ({ x, y })) as [{ x: number; y: number }, { x: number; y: number }, { x: number; y: number }, { x: number; y: number }];
-  const upright = warpQuad(await loadOpenCV(), photo, quad, CANONICAL_W, CANONICAL_H);
-  return { want: card.labels[side].idNumber, line: crop(upright, pixelBox(boxOf === 'front' ? FRONT_BOXES.idNumber : BACK_BOXES.idNumber, upright)) };
+  return { labels: card.labels, upright: warpQuad(await loadOpenCV(), photo, quad, CANONICAL_W, CANONICAL_H) };
+}
+
+/**
+ * The ID number line of such a capture (uprightCapture). `boxOf` the other side cuts where the other side's
+ * number would be (a wrong side hypothesis).
+ */
+export async function idLineCapture(seed: number, side: 'front' | 'back', level: 'light' | 'medium' | 'heavy', boxOf: 'front' | 'back' = side) {
+  const { pixelBox } = await import('../../src/document/fields.js');
+  const { crop } = await import('../../src/document/image.js');
+  const { BACK_BOXES, FRONT_BOXES } = await import('../../src/document/layout.js');
+  const { labels, upright } = await uprightCapture(seed, side, level);
+  return { want: labels[side].idNumber, line: crop(upright, pixelBox(boxOf === 'front' ? FRONT_BOXES.idNumber : BACK_BOXES.idNumber, upright)) };
 }

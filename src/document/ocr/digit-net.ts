@@ -10,7 +10,11 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { conv3x3Relu, dense, maxPool, type Conv3x3, type DenseLayer } from './conv.js';
-import { PATCH, type DigitAlternative, type DigitLabel } from './digits.js';
+import type { DigitAlternative, DigitLabel } from './digits.js';
+
+/** Grey patch side (cells) and feature length (patch + 4 shape cues) of the network's input (digits.ts cuts them). */
+export const PATCH = 20;
+export const PATCH_FEATURE_LEN = PATCH * PATCH + 4;
 
 export type { DenseLayer };
 

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { flattenBackground, inkThreshold, percentiles, toMaxChannel, type RawImage } from '../image.js';
-import { classifyPatch, type DigitNet } from './digit-net.js';
+import { PATCH, PATCH_FEATURE_LEN, classifyPatch, type DigitNet } from './digit-net.js';
 
 /**
  * Eastern set: '0'…'9' (value of the Eastern digit) and '/' (date separator).
@@ -54,9 +54,6 @@ export interface DigitTemplate {
 
 const S = 16;
 const FEATURE_LEN = S * S + 4;
-/** Grey patch side (cells) and feature length (patch + 4 shape cues) of the digit network's input. */
-export const PATCH = 20;
-export const PATCH_FEATURE_LEN = PATCH * PATCH + 4;
 const CUE_SIZE = 20;
 const CUE_ASPECT = 3;
 const CUE_POS = 8;

@@ -1,7 +1,8 @@
 /**
- * A line recogniser for printed Eastern-digit lines (shipped for the ID number): a small convolutional network over
- * the whole grey line, read out per column with CTC (line-net.json, committed; trained by us with Debian's PyTorch,
- * scripts/train-line-net.py, on lines cut from generated phone captures by scripts/extract-line-samples.ts).
+ * A line recogniser for printed Eastern-digit lines: a small convolutional network over the whole grey line, read
+ * out per column with CTC. Two are shipped, line-net.json for the ID number and line-net-dates.json for dates;
+ * both are committed and were trained by us with Debian's PyTorch (scripts/train-line-net.py) on lines cut from
+ * generated phone captures by scripts/extract-line-samples.ts.
  *
  * The glyph reader (digits.ts) needs the line to fall apart into one ink blob per digit; blur, glare and JPEG
  * join or break blobs, and then it cannot read the line at all. This network never segments: it sees the line's
@@ -21,7 +22,12 @@ import type { DigitLabel } from './digits.js';
 /** Rows of the line plane: digits stand ~18 px high in it (they fill ~45 % of the ID box's height). */
 export const LINE_HEIGHT = 40;
 
-export const LINE_NET_PATH = fileURLToPath(new URL('./line-net.json', import.meta.url));
+/** The shipped networks: one for the ID number line (digit font), one for date lines (both fonts, with '/'). */
+export const LINE_NET_PATHS = {
+  id: fileURLToPath(new URL('./line-net.json', import.meta.url)),
+  date: fileURLToPath(new URL('./line-net-dates.json', import.meta.url)),
+} as const;
+export type LineNetKind = keyof typeof LINE_NET_PATHS;
 
 export interface LineConv extends Conv3x3 {
   /** Max pooling after the convolution (rows, columns), or none. */
@@ -82,11 +88,24 @@ export function resizeArea(src: Uint8Array, sw: number, sh: number, dw: number, 
   return out;
 }
 
-/** The 8-bit plane the network reads (also what the sample extractor stores): height rows, width to scale. */
-export function linePlane(img: RawImage, height: number): { data: Uint8Array; width: number } {
+/**
+ * Horizontal stretch of each network's plane. Dates are printed about twice as densely as the ID number (a digit
+ * every ~10 plane columns against ~23); unstretched, the pooled network had 2–3 columns a character and did not
+ * learn to read them in four epochs.
+ */
+export const LINE_STRETCH: Record<LineNetKind, number> = { id: 1, date: 2 };
+
+/** The 8-bit plane a network reads (also what the sample extractor stores): LINE_HEIGHT rows, width to scale. */
+export function linePlane(img: RawImage, kind: LineNetKind): { data: Uint8Array; width: number } {
   const g = toMaxChannel(img);
-  const width = Math.max(8, Math.round((g.width * height) / Math.max(1, g.height)));
-  return { data: resizeArea(g.data, g.width, g.height, width, height), width };
+  const width = Math.max(8, Math.round((g.width * LINE_HEIGHT * LINE_STRETCH[kind]) / Math.max(1, g.height)));
+  return { data: resizeArea(g.data, g.width, g.height, width, LINE_HEIGHT), width };
+}
+
+/** Per-column class probabilities of a kind's network on a line image. */
+export function readLine(img: RawImage, kind: LineNetKind): Float32Array[] {
+  const { data, width } = linePlane(img, kind);
+  return lineProbabilities(loadLineNet(kind), data, width);
 }
 
 /** Standardisation by the plane's own mean and spread (the trainer does the same). */
@@ -242,9 +261,10 @@ export function deserializeLineNet(json: string): LineNet {
   };
 }
 
-let shipped: LineNet | undefined;
-/** The committed line network, read once. */
-export function loadLineNet(): LineNet {
-  shipped ??= deserializeLineNet(fs.readFileSync(LINE_NET_PATH, 'utf8'));
-  return shipped;
+const shipped = new Map<LineNetKind, LineNet>();
+/** A committed line network, read once. */
+export function loadLineNet(kind: LineNetKind = 'id'): LineNet {
+  let net = shipped.get(kind);
+  if (!net) shipped.set(kind, (net = deserializeLineNet(fs.readFileSync(LINE_NET_PATHS[kind], 'utf8'))));
+  return net;
 }
