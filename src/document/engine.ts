@@ -18,7 +18,7 @@ import { findCards, shortSide, warpQuad, type CardCandidate, type Quad } from '.
 import { alignedCandidates } from './refine.js';
 import {
   GENDER_WORDS, MARITAL_WORDS, RELIGION_WORDS, clipBackText, findVocabularyWord, pixelBox, readBackDates, readDate, readIdKey,
-  readIdNumber, readText, registerBox, registerFrontLines, rereadDigitWords, snapToVocabulary, withLineNet, type FieldValue, type IdReading,
+  readIdLineByNet, readIdNumber, readText, registerBox, registerFrontLines, rereadDigitWords, snapToVocabulary, withLineNet, type FieldValue, type IdReading,
 } from './fields.js';
 import { crop, decodeRgb, encodeRaw, rotate180, toGrey, type RawImage } from './image.js';
 import { BACK_BOXES, CANONICAL_H, CANONICAL_W, FRONT_BOXES, type Box, type PixelBox } from './layout.js';
@@ -92,8 +92,7 @@ const UNSURE_EXTRA_CANDIDATES = 2;
  */
 const LINE_NET_HYPOTHESES = 2;
 /**
- * When no candidate read a valid number, the best-ranked outlines whose side the cues ruled out are read as that
- * side too. Blur turns the barcode into a grey block: on the eval's heavy captures, 29 of 59 backs showed less
+ * When the first outlines read no valid number, they are read as the side the cues ruled out too. Blur turns the barcode into a grey block: on the eval's heavy captures, 29 of 59 backs showed less
  * barcode texture than BARCODE_NONE, so only front hypotheses were read and 17 backs whose number reads with
  * confidence were refused as unreadable (5006).
  */
@@ -172,30 +171,27 @@ export class DocumentEngine {
     // at the card's edge): the other candidates are read too, and the most confident reading wins.
     let unsure: (Located & { oriented: Oriented }) | null = null;
     let afterUnsure = 0;
-    const read: Located[] = [];
+    let index = 0;
     for (const found of candidates) {
       if (unsure && afterUnsure++ >= UNSURE_EXTRA_CANDIDATES) break;
       const card = warpQuad(this.cv, photo, found.quad, CANONICAL_W, CANONICAL_H);
       const quality = judgeQuality(laplacianVariance(this.cv, toGrey(card)), found.shortSidePx, glareFraction(card));
       const cues = sideCues(card);
-      read.push({ found, card, quality, cues });
       if (!found.fromFrame) firstOutline ??= { found, card, quality, cues };
       const oriented = await this.orient(card, cues, now);
       if (oriented?.id.idNumber && oriented.id.confidence >= ID_MIN_CONFIDENCE) {
         timings.classify = performance.now() - t;
         return { photo, found, card, quality, cues, oriented };
       }
-      if (oriented?.id.idNumber && (!unsure || oriented.id.confidence > unsure.oriented.id.confidence)) unsure = { found, card, quality, cues, oriented };
-      if (oriented) fallback ??= { found, card, quality, cues, oriented };
-    }
-    if (!unsure) {
-      for (const located of read.slice(0, OTHER_SIDE_CANDIDATES)) {
-        const oriented = await this.orientAsRuledOut(located.card, located.cues, now);
-        if (oriented) {
+      if (!oriented?.id.idNumber && index++ < OTHER_SIDE_CANDIDATES) {
+        const other = await this.orientAsRuledOut(card, cues, now);
+        if (other) {
           timings.classify = performance.now() - t;
-          return { photo, ...located, oriented };
+          return { photo, found, card, quality, cues, oriented: other };
         }
       }
+      if (oriented?.id.idNumber && (!unsure || oriented.id.confidence > unsure.oriented.id.confidence)) unsure = { found, card, quality, cues, oriented };
+      if (oriented) fallback ??= { found, card, quality, cues, oriented };
     }
     timings.classify = performance.now() - t;
     if (unsure) return { photo, ...unsure };
@@ -238,16 +234,19 @@ export class DocumentEngine {
   }
 
   /**
-   * The sides rankSides ruled out (see OTHER_SIDE_CANDIDATES), both orientations, each read by the glyph reader
-   * and the line network. Against the cues, only a number read with RULED_OUT_MIN_CONFIDENCE counts.
+   * The sides rankSides ruled out (see OTHER_SIDE_CANDIDATES), both orientations. The line network reads first
+   * (~30 ms a line; this runs on every unreadable capture, non-cards included); only where it is sure does the
+   * glyph reader read too, and against the cues only a number read with RULED_OUT_MIN_CONFIDENCE counts.
    */
   private async orientAsRuledOut(card: RawImage, cues: SideCues, now: Date): Promise<Oriented | null> {
     const ranked = new Set(rankSides(cues).map((h) => h.side));
     for (const side of (['back', 'front'] as const).filter((s) => !ranked.has(s))) {
       const box = side === 'front' ? FRONT_BOXES.idNumber : BACK_BOXES.idNumber;
       for (const upright of [card, rotate180(card)]) {
+        const byNet = readIdLineByNet(crop(upright, pixelBox(box, upright)), now);
+        if (!byNet || byNet.confidence < RULED_OUT_MIN_CONFIDENCE) continue;
         const id = withLineNet(await readIdNumber(upright, box, now), upright, box, now);
-        if (id.idNumber && id.confidence >= RULED_OUT_MIN_CONFIDENCE) return { side, card: upright, id };
+        if (id.idNumber === byNet.idNumber && id.confidence >= RULED_OUT_MIN_CONFIDENCE) return { side, card: upright, id };
       }
     }
     return null;

@@ -9,7 +9,7 @@ export const b64 = (b: Buffer) => b.toString('base64');
 
 /**
  * A freshly generated card side, photographed at `level` (seeded) and rectified with the capture's true corners:
- * what the readers see when the outline is found exactly. (Imported lazily: most tests that use this file need
+ * what the readers see when the outline is found exactly (`image`: the photo itself). (Imported lazily: most tests that use this file need
  * only the fixtures, not the document engine.)
  */
 export async function uprightCapture(seed: number, side: 'front' | 'back', level: 'light' | 'medium' | 'heavy') {
@@ -22,7 +22,7 @@ export async function uprightCapture(seed: number, side: 'front' | 'back', level
   const shot = await degrade(card[side], new Rng(seed * 2 + (side === 'back' ? 1 : 0)), { level, rightAngle: 0, angle: 2 });
   const photo = await decodeRgb(shot.image, 2000);
   const quad = shot.transform.corners.map(([x, y]) => ({ x, y })) as [{ x: number; y: number }, { x: number; y: number }, { x: number; y: number }, { x: number; y: number }];
-  return { labels: card.labels, upright: warpQuad(await loadOpenCV(), photo, quad, CANONICAL_W, CANONICAL_H) };
+  return { labels: card.labels, image: shot.image, upright: warpQuad(await loadOpenCV(), photo, quad, CANONICAL_W, CANONICAL_H) };
 }
 
 /**
