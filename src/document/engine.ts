@@ -17,8 +17,8 @@ import { loadOpenCV, type OpenCV } from './cv.js';
 import { findCards, shortSide, warpQuad, type CardCandidate, type Quad } from './detect.js';
 import { alignedCandidates } from './refine.js';
 import {
-  GENDER_WORDS, MARITAL_WORDS, RELIGION_WORDS, clipBackText, findVocabularyWord, pixelBox, readBackDates, readDate, readIdKey,
-  readIdLineByNet, readIdNumber, readText, registerBox, registerFrontLines, rereadDigitWords, snapToVocabulary, withLineNet, type FieldValue, type IdReading,
+  GENDER_WORDS, MARITAL_WORDS, RELIGION_WORDS, TEXT_MIN_CONFIDENCE, clipBackText, findVocabularyWord, pixelBox, readBackDates, readDate, readIdKey,
+  mergeLineNet, readIdLineByNet, readIdNumber, readText, registerBox, registerFrontLines, rereadDigitWords, snapToVocabulary, withLineNet, type FieldValue, type IdReading,
 } from './fields.js';
 import { crop, decodeRgb, encodeRaw, rotate180, toGrey, type RawImage } from './image.js';
 import { BACK_BOXES, CANONICAL_H, CANONICAL_W, FRONT_BOXES, type Box, type PixelBox } from './layout.js';
@@ -63,8 +63,6 @@ export interface ScanResult {
   timingsMs: Record<string, number>;
 }
 
-/** Below this a text field is reported as unsure (5008) instead of being trusted silently. */
-export const TEXT_MIN_CONFIDENCE = 0.85;
 /**
  * Below this the serial is reported as unsure. Its glyph posteriors are conservative: on the synthetic eval, 31
  * of 32 serials read at 0.7 or more were right, against 6 of 8 between 0.6 and 0.7.
@@ -92,17 +90,22 @@ const UNSURE_EXTRA_CANDIDATES = 2;
  */
 const LINE_NET_HYPOTHESES = 2;
 /**
- * When the first outlines read no valid number, they are read as the side the cues ruled out too. Blur turns the barcode into a grey block: on the eval's heavy captures, 29 of 59 backs showed less
- * barcode texture than BARCODE_NONE, so only front hypotheses were read and 17 backs whose number reads with
- * confidence were refused as unreadable (5006).
+ * The first outlines that read no valid number are read as the side the cues ruled out too. Blur turns the
+ * barcode into a grey block: on the eval's heavy captures, 29 of 59 backs showed less barcode texture than
+ * BARCODE_NONE, so only front hypotheses were read, and 17 backs whose number reads with confidence (true
+ * corners) were refused as unreadable (5006).
  */
 const OTHER_SIDE_CANDIDATES = 2;
 /**
  * A number read on a side the cues ruled out must be surer than the usual trust threshold. Of the valid numbers
- * this path read (eval set heavy and medium, calibration set heavy: 40), the right ones all had ≥ 0.904; the two
- * wrong ones had 0.802 (three digits off) and 0.001.
+ * the first version of this path read (glyph reader first; eval set heavy and medium, calibration set heavy: 41),
+ * the right ones all had ≥ 0.904; the two wrong ones had 0.802 (three digits off) and 0.001.
  */
 const RULED_OUT_MIN_CONFIDENCE = 0.9;
+
+export { TEXT_MIN_CONFIDENCE };
+
+const idBox = (side: Side) => (side === 'front' ? FRONT_BOXES.idNumber : BACK_BOXES.idNumber);
 
 interface Oriented {
   side: Side;
@@ -171,7 +174,7 @@ export class DocumentEngine {
     // at the card's edge): the other candidates are read too, and the most confident reading wins.
     let unsure: (Located & { oriented: Oriented }) | null = null;
     let afterUnsure = 0;
-    let index = 0;
+    let unreadOutlines = 0;
     for (const found of candidates) {
       if (unsure && afterUnsure++ >= UNSURE_EXTRA_CANDIDATES) break;
       const card = warpQuad(this.cv, photo, found.quad, CANONICAL_W, CANONICAL_H);
@@ -183,7 +186,7 @@ export class DocumentEngine {
         timings.classify = performance.now() - t;
         return { photo, found, card, quality, cues, oriented };
       }
-      if (!oriented?.id.idNumber && index++ < OTHER_SIDE_CANDIDATES) {
+      if (!oriented?.id.idNumber && unreadOutlines++ < OTHER_SIDE_CANDIDATES) {
         const other = await this.orientAsRuledOut(card, cues, now);
         if (other) {
           timings.classify = performance.now() - t;
@@ -207,7 +210,6 @@ export class DocumentEngine {
    */
   private async orient(card: RawImage, cues: SideCues, now: Date): Promise<Oriented | null> {
     const flipped = rotate180(card);
-    const idBox = (side: Side) => (side === 'front' ? FRONT_BOXES.idNumber : BACK_BOXES.idNumber);
     let best: { o: Oriented; score: number } | null = null;
     const tried: Oriented[] = [];
     for (const h of rankSides(cues)) {
@@ -241,11 +243,11 @@ export class DocumentEngine {
   private async orientAsRuledOut(card: RawImage, cues: SideCues, now: Date): Promise<Oriented | null> {
     const ranked = new Set(rankSides(cues).map((h) => h.side));
     for (const side of (['back', 'front'] as const).filter((s) => !ranked.has(s))) {
-      const box = side === 'front' ? FRONT_BOXES.idNumber : BACK_BOXES.idNumber;
+      const box = idBox(side);
       for (const upright of [card, rotate180(card)]) {
         const byNet = readIdLineByNet(crop(upright, pixelBox(box, upright)), now);
         if (!byNet || byNet.confidence < RULED_OUT_MIN_CONFIDENCE) continue;
-        const id = withLineNet(await readIdNumber(upright, box, now), upright, box, now);
+        const id = mergeLineNet(await readIdNumber(upright, box, now), byNet);
         if (id.idNumber === byNet.idNumber && id.confidence >= RULED_OUT_MIN_CONFIDENCE) return { side, card: upright, id };
       }
     }

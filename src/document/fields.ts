@@ -8,9 +8,12 @@ import { crop, inkThreshold, padWhite, type RawImage } from './image.js';
 import { chooseNationalId, nidPrefixOk, type NidChoice } from './nid.js';
 import { loadDigitTemplates, loadLatinTemplates, readDigitLine, type DigitAlternative, type DigitLine, type ReadGlyph } from './ocr/digits.js';
 import { loadDigitNet } from './ocr/digit-net.js';
-import { constrainedDecode, loadLineNet, readLine } from './ocr/line-net.js';
+import { constrainedReading, loadLineNet, readLine } from './ocr/line-net.js';
 import type { LineVariant, TextLine, TextReader } from './ocr/text.js';
 import { placeLexicon } from './lexicon.js';
+
+/** Below this a text field or date is reported as unsure (5008, 3008/3009) instead of being trusted silently. */
+export const TEXT_MIN_CONFIDENCE = 0.85;
 
 export interface FieldValue {
   value: string | null;
@@ -76,31 +79,25 @@ const LINE_NET_TRUST = 0.8;
  */
 export function withLineNet(best: IdReading, card: RawImage, box: Box, now: Date): IdReading {
   if (best.confidence >= LINE_NET_TRUST) return best;
-  const byNet = readIdLineByNet(crop(card, pixelBox(box, card)), now);
-  if (!byNet || byNet.confidence < LINE_NET_TRUST) return best;
+  return mergeLineNet(best, readIdLineByNet(crop(card, pixelBox(box, card)), now));
+}
+
+/** withLineNet's choice between the glyph reader's reading and a line-network reading already made. */
+export function mergeLineNet(best: IdReading, byNet: { idNumber: string; confidence: number } | null): IdReading {
+  if (best.confidence >= LINE_NET_TRUST || !byNet || byNet.confidence < LINE_NET_TRUST) return best;
   if (best.idNumber === byNet.idNumber) return { ...best, confidence: Math.max(best.confidence, byNet.confidence) };
   return { ...best, choice: null, idNumber: byNet.idNumber, confidence: byNet.confidence };
 }
 
 /**
- * The line network's most probable valid number: a CTC beam search over valid-number prefixes only (line-net.ts
- * constrainedDecode). Its confidence is the product of
- *  - its share of the probability of everything the search kept (low when the network sees another number of
- *    digits, or another valid number is nearly as likely), and
- *  - how close it is to what the network reads without the number's rules (low when the rules forced digits the
- *    network did not see). The century digit is taken as chosen there: the network leans to ٢, the digit of most
- *    cards it learned from, and the birth date and check digit decide it well.
+ * The line network's most probable valid number: a CTC beam search over valid-number prefixes only, with
+ * line-net.ts constrainedReading's confidence (its share of what the search kept, times its closeness to what the
+ * network reads without the number's rules). The century digit is taken as chosen in that unconstrained reading:
+ * the network leans to ٢, the digit of most cards it learned from, and the birth date and check digit decide it.
  */
 export function readIdLineByNet(img: RawImage, now: Date): { idNumber: string; confidence: number } | null {
-  const net = loadLineNet('id');
-  const probs = readLine(img, 'id');
-  const read = constrainedDecode(net, probs, 14, (prefix) => nidPrefixOk(prefix, now));
-  const best = read.complete[0];
-  if (!best) return null;
-  const free = constrainedDecode(net, probs, 20, (prefix) => prefix[0] === best.text[0]);
-  const posterior = Math.exp(best.logp - read.logMass);
-  const closeness = Math.exp(Math.min(0, best.logp - free.bestLogp));
-  return { idNumber: best.text, confidence: posterior * closeness };
+  const read = constrainedReading(loadLineNet('id'), readLine(img, 'id'), 14, (prefix) => nidPrefixOk(prefix, now), (best) => (prefix) => prefix[0] === best[0]);
+  return read && { idNumber: read.text, confidence: read.confidence };
 }
 
 /**
@@ -232,8 +229,7 @@ export function chooseDate(line: DigitLine, rule: DateRule): DateReading {
  * rule: the separators in their places, a year in range, a month, a day of that month.
  */
 export function datePrefixOk(prefix: string, rule: DateRule): boolean {
-  const length = rule.digits === 8 ? 10 : 7;
-  if (prefix.length > length) return false;
+  if (prefix.length > dateTextLength(rule)) return false;
   for (let i = 0; i < prefix.length; i++) if ((i === 4 || i === 7) !== (prefix[i] === '/')) return false;
   const year = prefix.slice(0, 4);
   let yearOk = false;
@@ -246,21 +242,17 @@ export function datePrefixOk(prefix: string, rule: DateRule): boolean {
   return day.length < 2 || plausibleDate(prefix.replace(/\//g, ''), rule);
 }
 
+/** Characters of a printed date: "YYYY/MM" or "YYYY/MM/DD". */
+const dateTextLength = (rule: DateRule) => (rule.digits === 8 ? 10 : 7);
+
 /**
  * The date network's most probable plausible date on a line's probabilities (line-net.ts readLine): a CTC search
- * over date-shaped texts only, with a confidence built like the ID line's (readIdLineByNet): its share of what the
- * search kept, times its closeness to what the network reads without the rules. Null when no plausible date has
- * any probability.
+ * over date-shaped texts only, with line-net.ts constrainedReading's confidence (the unconstrained reading is the
+ * looser one). Null when no plausible date has any probability.
  */
 export function chooseDateByNet(probs: Float32Array[], rule: DateRule): { value: string; confidence: number } | null {
-  const net = loadLineNet('date');
-  const read = constrainedDecode(net, probs, rule.digits === 8 ? 10 : 7, (prefix) => datePrefixOk(prefix, rule));
-  const best = read.complete[0];
-  if (!best) return null;
-  const free = constrainedDecode(net, probs, 20, () => true);
-  const posterior = Math.exp(best.logp - read.logMass);
-  const closeness = Math.exp(Math.min(0, best.logp - free.bestLogp));
-  return { value: best.text, confidence: posterior * closeness };
+  const read = constrainedReading(loadLineNet('date'), probs, dateTextLength(rule), (prefix) => datePrefixOk(prefix, rule), () => () => true);
+  return read && { value: read.text, confidence: read.confidence };
 }
 
 function plausibleDate(s: string, rule: DateRule): boolean {
@@ -279,11 +271,9 @@ export const CARD_VALIDITY_YEARS = 7;
 export const RELEASE_RULE = (year: number): DateRule => ({ digits: 6, minYear: 1990, maxYear: year + 1 });
 /** Expiry date (YYYY/MM/DD): at most 20 years ahead. */
 export const EXPIRY_RULE = (year: number): DateRule => ({ digits: 8, minYear: 2000, maxYear: year + 20 });
-/** A date reading at least this confident is trusted (the engine's TEXT_MIN_CONFIDENCE, below which it is flagged). */
-const DATE_TRUST = 0.85;
 /** Confidence of an issue date that the expiry's year and month confirm (two independent reads agree). */
 const CONFIRMED_RELEASE = 0.95;
-/** Confidence given to a date when the two readers are both sure of different dates (below DATE_TRUST: flagged). */
+/** Confidence given to a date when the two readers are both sure of different dates (flagged: below TEXT_MIN_CONFIDENCE). */
 const DISPUTED_DATE = 0.5;
 
 export interface DateValue {
@@ -314,9 +304,9 @@ export async function readBackDates(card: RawImage, now: Date): Promise<{ releas
     if (!n.plausible) return g;
     if (!g.plausible) return n;
     if (g.value === n.value) return { ...n, confidence: Math.max(g.confidence, n.confidence) };
-    const chosen = n.confidence >= DATE_TRUST ? n : g.confidence >= DATE_TRUST ? g : n.confidence >= g.confidence ? n : g;
+    const chosen = n.confidence >= TEXT_MIN_CONFIDENCE ? n : g.confidence >= TEXT_MIN_CONFIDENCE ? g : n.confidence >= g.confidence ? n : g;
     const other = chosen === n ? g : n;
-    return other.confidence >= DATE_TRUST ? { ...chosen, confidence: Math.min(chosen.confidence, DISPUTED_DATE) } : chosen;
+    return other.confidence >= TEXT_MIN_CONFIDENCE ? { ...chosen, confidence: Math.min(chosen.confidence, DISPUTED_DATE) } : chosen;
   };
   return confirmPair(pick(glyph.release, byNet.release), pick(glyph.expiry, byNet.expiry), () => null);
 }

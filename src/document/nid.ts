@@ -349,12 +349,12 @@ class Heap<T extends { f: number }> {
   }
 }
 
-/** Structural check of a prefix (cheap pruning); the full number is checked with parseNationalId. */
 /** Whether some valid national ID (as of `now`) starts with these ASCII digits. */
 export function nidPrefixOk(prefix: string, now: Date = new Date()): boolean {
   return /^\d{0,14}$/.test(prefix) && prefixOk([...prefix].map(Number), todayIso(now));
 }
 
+/** Structural check of a prefix (cheap pruning); the full number is checked with parseNationalId. */
 function prefixOk(p: number[], nowIso: string): boolean {
   const n = p.length;
   if (n >= 1 && p[0] !== 2 && p[0] !== 3) return false;

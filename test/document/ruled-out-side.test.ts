@@ -1,7 +1,7 @@
 /**
  * Blur turns a back's barcode into a grey block, and the side cues then rule the back out (classify.ts
- * BARCODE_NONE): the engine reads such a card as the ruled-out side too when nothing else read, and trusts only
- * a number read with high confidence there. Heavily degraded backs generated here and now, through the whole engine.
+ * BARCODE_NONE): the engine reads the first outlines that read no valid number as the ruled-out side too, and
+ * trusts only a number read with high confidence there. Heavily degraded backs generated here and now, through the whole engine.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -42,8 +42,7 @@ test('engine: a blurred back whose barcode lost its texture is still read as a b
   }
   t.diagnostic(`readable backs without barcode texture: ${n}, read right and trusted by the engine ${right}; wrong and trusted ${wrong}`);
   assert.ok(n >= 3, `only ${n} of the seeds gave a readable back without barcode texture`);
-  // Measured: 6 of 8. Before the ruled-out side was read, none of them could be (the back was never tried); the
-  // misses are outlines found off.
+  // Measured: 6 of 8. Before the ruled-out side was read, the back was not among the hypotheses of such captures.
   assert.ok(right >= Math.max(3, n * 0.6), `${right}/${n} read right and trusted`);
   assert.equal(wrong, 0);
 });

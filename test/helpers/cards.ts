@@ -9,8 +9,8 @@ export const b64 = (b: Buffer) => b.toString('base64');
 
 /**
  * A freshly generated card side, photographed at `level` (seeded) and rectified with the capture's true corners:
- * what the readers see when the outline is found exactly (`image`: the photo itself). (Imported lazily: most tests that use this file need
- * only the fixtures, not the document engine.)
+ * what the readers see when the outline is found exactly (`image`: the photo itself). (Imported lazily: most
+ * tests that use this file need only the fixtures, not the document engine.)
  */
 export async function uprightCapture(seed: number, side: 'front' | 'back', level: 'light' | 'medium' | 'heavy') {
   const { loadOpenCV } = await import('../../src/document/cv.js');

@@ -90,8 +90,8 @@ export function resizeArea(src: Uint8Array, sw: number, sh: number, dw: number, 
 
 /**
  * Horizontal stretch of each network's plane. Dates are printed about twice as densely as the ID number (a digit
- * every ~10 plane columns against ~23); unstretched, the pooled network had 2–3 columns a character and did not
- * learn to read them in four epochs.
+ * every ~10 plane columns against ~23, so 2–3 pooled columns a character); stretched, a date character gets about
+ * as many columns as an ID digit. The date network was trained on stretched planes.
  */
 export const LINE_STRETCH: Record<LineNetKind, number> = { id: 1, date: 2 };
 
@@ -231,6 +231,29 @@ export function constrainedDecode(net: LineNet, probs: Float32Array[], length: n
   return { complete, bestLogp, logMass: Math.log(mass) + logScale };
 }
 
+/**
+ * The most probable sequence of `length` labels that `allow` accepts (constrainedDecode), with a confidence: the
+ * product of its share of the probability of everything the search kept (low when the network sees another
+ * number of characters, or another allowed sequence is nearly as likely) and its closeness to the most probable
+ * sequence under the looser `looser(best)` (low when the rules forced characters the network did not see).
+ * Null when no allowed sequence has any probability.
+ */
+export function constrainedReading(
+  net: LineNet,
+  probs: Float32Array[],
+  length: number,
+  allow: (prefix: string) => boolean,
+  looser: (best: string) => (prefix: string) => boolean,
+): { text: string; confidence: number } | null {
+  const read = constrainedDecode(net, probs, length, allow);
+  const best = read.complete[0];
+  if (!best) return null;
+  const free = constrainedDecode(net, probs, 20, looser(best.text));
+  const posterior = Math.exp(best.logp - read.logMass);
+  const closeness = Math.exp(Math.min(0, best.logp - free.bestLogp));
+  return { text: best.text, confidence: posterior * closeness };
+}
+
 interface StoredDense {
   inputs: number;
   outputs: number;
@@ -263,7 +286,7 @@ export function deserializeLineNet(json: string): LineNet {
 
 const shipped = new Map<LineNetKind, LineNet>();
 /** A committed line network, read once. */
-export function loadLineNet(kind: LineNetKind = 'id'): LineNet {
+export function loadLineNet(kind: LineNetKind): LineNet {
   let net = shipped.get(kind);
   if (!net) shipped.set(kind, (net = deserializeLineNet(fs.readFileSync(LINE_NET_PATHS[kind], 'utf8'))));
   return net;
