@@ -205,8 +205,9 @@ export class DocumentEngine {
 
   /**
    * Tries side/orientation hypotheses best first; the first whose NID line reads as a valid number wins. The
-   * glyph reader goes first everywhere; the line network (withLineNet, ~60 ms a line) reads an unsure number's
-   * line, or, when no hypothesis gave a valid number, the lines of the LINE_NET_HYPOTHESES likeliest ones.
+   * glyph reader goes first everywhere; the line network (withLineNet, ~60 ms a line) reads the line of the first
+   * valid number too (a second opinion: an unsure number is replaced, two sure readings that differ are
+   * flagged), or, when no hypothesis gave a valid number, the lines of the LINE_NET_HYPOTHESES likeliest ones.
    */
   private async orient(card: RawImage, cues: SideCues, now: Date): Promise<Oriented | null> {
     const flipped = rotate180(card);

@@ -72,20 +72,23 @@ export async function readIdNumber(card: RawImage, box: Box, now: Date): Promise
 const LINE_NET_TRUST = 0.8;
 
 /**
- * When the glyph reader (readIdNumber) could not read the number with confidence (blur joins digits into one
- * blob, glare breaks them), the line network, which does not segment, reads the whole line. A confident reading
- * of it replaces the glyph reader's (none, or an unsure one); when both read the same number, the surer
- * confidence counts. Separate from readIdNumber because the engine runs it only on the likeliest orientations.
+ * The line network, which does not segment, reads the whole number line too (withLineNet). When the glyph reader
+ * (readIdNumber) could not read the number with confidence (blur joins digits into one blob, glare breaks them),
+ * a confident network reading replaces the glyph reader's (none, or an unsure one). When both read the same
+ * number, the surer confidence counts. When both are sure of different numbers, neither is trusted: on a
+ * separately generated set (seed 3), a sure glyph reading with two digits wrong (the check digit among them) was
+ * returned as trusted, while the network read the number right. Separate from readIdNumber because the engine
+ * runs it only on the likeliest orientations.
  */
 export function withLineNet(best: IdReading, card: RawImage, box: Box, now: Date): IdReading {
-  if (best.confidence >= LINE_NET_TRUST) return best;
   return mergeLineNet(best, readIdLineByNet(crop(card, pixelBox(box, card)), now));
 }
 
 /** withLineNet's choice between the glyph reader's reading and a line-network reading already made. */
 export function mergeLineNet(best: IdReading, byNet: { idNumber: string; confidence: number } | null): IdReading {
-  if (best.confidence >= LINE_NET_TRUST || !byNet || byNet.confidence < LINE_NET_TRUST) return best;
+  if (!byNet || byNet.confidence < LINE_NET_TRUST) return best;
   if (best.idNumber === byNet.idNumber) return { ...best, confidence: Math.max(best.confidence, byNet.confidence) };
+  if (best.confidence >= LINE_NET_TRUST) return { ...best, confidence: Math.min(best.confidence, DISAGREEMENT_CONFIDENCE) };
   return { ...best, choice: null, idNumber: byNet.idNumber, confidence: byNet.confidence };
 }
 
