@@ -27,6 +27,11 @@ const WORK_SIDE = 640;
 const MIN_CARD_SCORE = 0.4;
 /** Inside/outside colour difference (RGB sum) along an outline's sides at which it counts in full. */
 const EDGE_CONTRAST_FULL = 12;
+/** Straight-edge finder: directions (bins over 180°) whose longest lines are always kept, and how many each. */
+const ANGLE_BINS = 12;
+const LINES_PER_BIN = 4;
+/** Score factor of an outline built from two sides and the card's aspect (cornerQuads). */
+const PARTIAL_OUTLINE = 0.75;
 
 function dist(a: Point, b: Point): number {
   return Math.hypot(a.x - b.x, a.y - b.y);
@@ -277,11 +282,12 @@ function lineQuads(cv: OpenCV, grey: OpenCV, imgArea: number): { quad: Quad; sco
   // Soft (blurred, low-contrast) photos only give edges at lower thresholds.
   const strong = lineQuadsAt(cv, grey, imgArea, 40, 120);
   // A light card on a light background has faint edges: the strong pass may only find inner artwork rectangles.
-  if (strong.some((c) => c.score > MIN_CARD_SCORE)) return strong;
-  return [...strong, ...lineQuadsAt(cv, grey, imgArea, 15, 45)];
+  if (strong.fourSided.some((c) => c.score > MIN_CARD_SCORE)) return [...strong.fourSided, ...strong.corners];
+  const weak = lineQuadsAt(cv, grey, imgArea, 15, 45);
+  return [...strong.fourSided, ...strong.corners, ...weak.fourSided, ...weak.corners];
 }
 
-function lineQuadsAt(cv: OpenCV, grey: OpenCV, imgArea: number, lo: number, hi: number): { quad: Quad; score: number }[] {
+function lineQuadsAt(cv: OpenCV, grey: OpenCV, imgArea: number, lo: number, hi: number): Record<'fourSided' | 'corners', { quad: Quad; score: number }[]> {
   const edges = new cv.Mat();
   cv.Canny(grey, edges, lo, hi);
   const lines = new cv.Mat();
@@ -322,10 +328,11 @@ function lineQuadsAt(cv: OpenCV, grey: OpenCV, imgArea: number, lo: number, hi: 
   };
   const sorted = groups.sort((a, b) => b.length - a.length);
   const top = sorted.slice(0, 40);
-  // Text lines and guilloche waves all run one way and can fill the list: keep the longest cross lines too.
-  if (sorted.length) {
-    const cross = sorted.filter((g) => angleDiff(g, sorted[0]!) > 0.5 && !top.includes(g)).slice(0, 12);
-    top.push(...cross);
+  // Text lines, guilloche waves and patterned backgrounds run a few ways and can fill the list: keep the longest
+  // lines of every direction too (the card may lie at any angle).
+  for (let bin = 0; bin < ANGLE_BINS; bin++) {
+    const inBin = sorted.filter((g) => Math.min(ANGLE_BINS - 1, Math.floor((g.theta / Math.PI) * ANGLE_BINS)) === bin && !top.includes(g));
+    top.push(...inBin.slice(0, LINES_PER_BIN));
   }
   const pairs: [LineGroup, LineGroup][] = [];
   for (let i = 0; i < top.length; i++) {
@@ -359,7 +366,72 @@ function lineQuadsAt(cv: OpenCV, grey: OpenCV, imgArea: number, lo: number, hi: 
       found.push({ quad, score });
     }
   }
-  return found.sort((a, b) => b.score - a.score).slice(0, 20);
+  found.sort((a, b) => b.score - a.score);
+  return { fourSided: found.slice(0, 20), corners: cornerQuads(top, grey.cols, grey.rows, imgArea) };
+}
+
+/** Longest stretch of a line's segments that starts at `p` (gaps under `gap` bridged): its direction and length. */
+function extentFrom(g: LineGroup, p: Point, gap: number): { sign: 1 | -1; length: number; covered: number } | null {
+  const tp = along(g.theta, p.x, p.y);
+  let best: { sign: 1 | -1; length: number; covered: number } | null = null;
+  for (const sign of [1, -1] as const) {
+    // Positions measured away from the corner.
+    const spans = g.spans.map(([a, b]) => (sign === 1 ? [a - tp, b - tp] : [tp - b, tp - a]) as [number, number]).filter(([, b]) => b > 0).sort((u, v) => u[0] - v[0]);
+    let end = 0;
+    let covered = 0;
+    for (const [a, b] of spans) {
+      if (a > end + gap) break;
+      if (b > end) {
+        covered += b - Math.max(a, end, 0);
+        end = b;
+      }
+    }
+    if (end > 0 && (!best || end > best.length)) best = { sign, length: end, covered };
+  }
+  return best;
+}
+
+/**
+ * Outlines from two sides meeting at a corner and the ID-1 aspect: a light card on a light background, or a card
+ * edge lost in a patterned background, may show only two or three of its edges. The longer stretch of edge seen
+ * from the corner is taken as a whole side (long or short), and the other must fit within its side. Scored
+ * below outlines with four sides (PARTIAL_OUTLINE); the caller's layout match and content check decide.
+ */
+function cornerQuads(lines: LineGroup[], W: number, H: number, imgArea: number): { quad: Quad; score: number }[] {
+  const minDim = Math.min(W, H);
+  const gap = minDim * 0.05;
+  const margin = minDim * 0.03;
+  const inside = (q: Point) => q.x > -margin && q.y > -margin && q.x < W + margin && q.y < H + margin;
+  const found: { quad: Quad; score: number }[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    for (let j = i + 1; j < lines.length; j++) {
+      const a = lines[i]!;
+      const b = lines[j]!;
+      const d = Math.abs(a.theta - b.theta);
+      if (Math.abs(Math.min(d, Math.PI - d) - Math.PI / 2) > 0.12) continue;
+      const p = intersect(a, b);
+      if (!p || !inside(p)) continue;
+      const ea = extentFrom(a, p, gap);
+      const eb = extentFrom(b, p, gap);
+      if (!ea || !eb || Math.min(ea.length, eb.length) < minDim * 0.12) continue;
+      const ua = { x: -Math.sin(a.theta) * ea.sign, y: Math.cos(a.theta) * ea.sign };
+      const ub = { x: -Math.sin(b.theta) * eb.sign, y: Math.cos(b.theta) * eb.sign };
+      const [full, part] = ea.length >= eb.length ? [ea, eb] : [eb, ea];
+      for (const otherSide of [full.length / ID1_ASPECT, full.length * ID1_ASPECT]) {
+        if (part.length > otherSide * 1.1) continue;
+        const [la, lb] = full === ea ? [full.length, otherSide] : [otherSide, full.length];
+        const pts = [p, { x: p.x + ua.x * la, y: p.y + ua.y * la }, { x: p.x + ua.x * la + ub.x * lb, y: p.y + ua.y * la + ub.y * lb }, { x: p.x + ub.x * lb, y: p.y + ub.y * lb }];
+        if (!pts.every(inside)) continue;
+        const cov = (Math.min(1, ea.covered / la) + Math.min(1, eb.covered / lb)) / 2;
+        if (cov < 0.6) continue;
+        const quad = orderQuad(pts);
+        const areaFrac = quadArea(quad) / imgArea;
+        if (areaFrac < 0.015 || areaFrac > 0.995) continue;
+        found.push({ quad, score: PARTIAL_OUTLINE * Math.min(1, cov / 0.85) * areaTerm(areaFrac) });
+      }
+    }
+  }
+  return found.sort((u, v) => v.score - u.score).slice(0, 10);
 }
 
 export function shortSide(q: Quad): number {
