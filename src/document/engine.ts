@@ -147,7 +147,7 @@ export class DocumentEngine {
     // Outline finders are often a few per cent off (or lock onto the barcode or a paper under the card): rank
     // the outlines by how well their content matches the printed layout and align the best few with it
     // (refine.ts). Candidates come lazily: an alignment costs tens of ms, and the first candidate usually reads.
-    const aligned = alignedCandidates(this.cv, photo, outlines.map((c) => c.quad), MAX_ALIGNED);
+    const aligned = alignedCandidates(this.cv, photo, outlines.map((c) => c.quad), MAX_ALIGNED, outlines.map((c) => c.method !== 'corner'));
     function* candidateList(): Generator<CardCandidate & { fromFrame: boolean }> {
       let n = 0;
       for (const a of aligned) {

@@ -258,9 +258,10 @@ function quadDistance(a: Quad, b: Quad): number {
  * within SNAP of an outline the edge finders proposed is replaced by that outline: edges locate a card to a
  * pixel, while the mean layout only gets within a few per cent of it (real cards differ a little from the
  * generated ones it was averaged over, and a mock or an older print more). The layout fixes the gross errors;
- * the caller's content check (the number line must read) decides between candidates.
+ * the caller's content check (the number line must read) decides between candidates. Outlines whose `exact` is
+ * false (built from two sides and the card's aspect) start alignments but are never snapped to.
  */
-export function* alignedCandidates(cv: OpenCV, img: RawImage, outlines: Quad[], keep: number): Generator<AlignedOutline> {
+export function* alignedCandidates(cv: OpenCV, img: RawImage, outlines: Quad[], keep: number, exact?: boolean[]): Generator<AlignedOutline> {
   const SNAP = 0.04;
   const src = refineSource(cv, img);
   try {
@@ -276,6 +277,7 @@ export function* alignedCandidates(cv: OpenCV, img: RawImage, outlines: Quad[], 
         let nearest = -1;
         let nearestD = Infinity;
         outlines.forEach((o, i) => {
+          if (exact && !exact[i]) return;
           const d = quadDistance(o, r.quad);
           if (d < nearestD) {
             nearestD = d;
@@ -303,6 +305,6 @@ export function* alignedCandidates(cv: OpenCV, img: RawImage, outlines: Quad[], 
 }
 
 /** All candidates of alignedCandidates at once. */
-export function alignOutlines(cv: OpenCV, img: RawImage, outlines: Quad[], keep: number): AlignedOutline[] {
-  return [...alignedCandidates(cv, img, outlines, keep)];
+export function alignOutlines(cv: OpenCV, img: RawImage, outlines: Quad[], keep: number, exact?: boolean[]): AlignedOutline[] {
+  return [...alignedCandidates(cv, img, outlines, keep, exact)];
 }
