@@ -148,14 +148,17 @@ export class DocumentEngine {
     // the outlines by how well their content matches the printed layout and align the best few with it
     // (refine.ts). Candidates come lazily: an alignment costs tens of ms, and the first candidate usually reads.
     const aligned = alignedCandidates(this.cv, photo, outlines.map((c) => c.quad), MAX_ALIGNED, outlines.map((c) => c.method !== 'corner'));
-    function* candidateList(): Generator<CardCandidate & { fromFrame: boolean }> {
+    function* candidateList(): Generator<CardCandidate & { fromFrame: boolean; rough: boolean }> {
       let n = 0;
       for (const a of aligned) {
         if (n++ >= MAX_CARD_CANDIDATES) return;
         const found = outlines[a.source]!;
         // A whole-frame candidate whose content matches the layout fairly well is a tight crop of a card.
         const fromFrame = found.method === 'frame' && a.layoutScore < FRAME_CARD_LAYOUT_SCORE;
-        yield { quad: a.quad, score: found.score, method: a.snapped ? found.method : 'layout', shortSidePx: shortSide(a.quad), fromFrame };
+        // An outline built from two sides (or aligned from one) is no evidence that a card is there: shapes in a
+        // photo without a card give such outlines, and their quality must not turn "not an ID" into "unreadable".
+        const rough = found.method === 'corner';
+        yield { quad: a.quad, score: found.score, method: a.snapped ? found.method : 'layout', shortSidePx: shortSide(a.quad), fromFrame, rough };
       }
     }
     const candidates = candidateList();
@@ -180,7 +183,7 @@ export class DocumentEngine {
       const card = warpQuad(this.cv, photo, found.quad, CANONICAL_W, CANONICAL_H);
       const quality = judgeQuality(laplacianVariance(this.cv, toGrey(card)), found.shortSidePx, glareFraction(card));
       const cues = sideCues(card);
-      if (!found.fromFrame) firstOutline ??= { found, card, quality, cues };
+      if (!found.fromFrame && !found.rough) firstOutline ??= { found, card, quality, cues };
       const oriented = await this.orient(card, cues, now);
       if (oriented?.id.idNumber && oriented.id.confidence >= ID_MIN_CONFIDENCE) {
         timings.classify = performance.now() - t;
