@@ -104,9 +104,11 @@ export function readIdLineByNet(img: RawImage, now: Date): { idNumber: string; c
 }
 
 /**
- * Confidence given to a valid number that a safety rule distrusts (below the trust threshold, ID_MIN_CONFIDENCE,
- * so it is flagged): it overrules a digit the templates alone were at least SURE_TEMPLATE sure of while the
- * network is less than SURE_NET sure of it, or a glyph's height does not fit the digit read (SHORT_DIGIT, TALL_ZERO).
+ * Confidence given to a reading that a safety rule distrusts (below every trust threshold: ID_MIN_CONFIDENCE,
+ * TEXT_MIN_CONFIDENCE, so it is flagged): two readers sure of different numbers or dates (mergeLineNet,
+ * readBackDates), or a number that overrules a digit the templates alone were at least SURE_TEMPLATE sure of while
+ * the network is less than SURE_NET sure of it, or whose glyph's height does not fit the digit read (SHORT_DIGIT,
+ * TALL_ZERO).
  */
 const DISAGREEMENT_CONFIDENCE = 0.5;
 const SURE_TEMPLATE = 0.9;
@@ -276,8 +278,6 @@ export const RELEASE_RULE = (year: number): DateRule => ({ digits: 6, minYear: 1
 export const EXPIRY_RULE = (year: number): DateRule => ({ digits: 8, minYear: 2000, maxYear: year + 20 });
 /** Confidence of an issue date that the expiry's year and month confirm (two independent reads agree). */
 const CONFIRMED_RELEASE = 0.95;
-/** Confidence given to a date when the two readers are both sure of different dates (flagged: below TEXT_MIN_CONFIDENCE). */
-const DISPUTED_DATE = 0.5;
 
 export interface DateValue {
   /** "YYYY/MM" or "YYYY/MM/DD" when plausible, else the raw reading or null. */
@@ -309,7 +309,7 @@ export async function readBackDates(card: RawImage, now: Date): Promise<{ releas
     if (g.value === n.value) return { ...n, confidence: Math.max(g.confidence, n.confidence) };
     const chosen = n.confidence >= TEXT_MIN_CONFIDENCE ? n : g.confidence >= TEXT_MIN_CONFIDENCE ? g : n.confidence >= g.confidence ? n : g;
     const other = chosen === n ? g : n;
-    return other.confidence >= TEXT_MIN_CONFIDENCE ? { ...chosen, confidence: Math.min(chosen.confidence, DISPUTED_DATE) } : chosen;
+    return other.confidence >= TEXT_MIN_CONFIDENCE ? { ...chosen, confidence: Math.min(chosen.confidence, DISAGREEMENT_CONFIDENCE) } : chosen;
   };
   return confirmPair(pick(glyph.release, byNet.release), pick(glyph.expiry, byNet.expiry), () => null);
 }
