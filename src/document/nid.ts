@@ -188,6 +188,24 @@ export function parseNationalId(input: string, opts: ParseOptions = {}): Nationa
   return info;
 }
 
+/**
+ * Ages a card holder can have: the card is issued from age 16 (Civil Status Law 143/1994, art. 48; one year of
+ * slack for a birthday near the issue date) and few holders are past 100. Not a validity rule (such a number may
+ * exist), a trust rule for readers: a misread century digit moves the birth date by a hundred years and still
+ * passes every check, as may other misread birth-year digits.
+ */
+export const MIN_HOLDER_AGE = 15;
+export const MAX_HOLDER_AGE = 100;
+
+/** Whether the birth date a (valid) number encodes gives a holder aged MIN_HOLDER_AGE to MAX_HOLDER_AGE at `now`. */
+export function plausibleHolderAge(idNumber: string, now: Date = new Date()): boolean {
+  const birth = parseNationalId(idNumber, { now }).birthDate;
+  if (!birth) return false;
+  const today = todayIso(now);
+  const years = +today.slice(0, 4) - +birth.slice(0, 4) - (today.slice(5) < birth.slice(5) ? 1 : 0);
+  return years >= MIN_HOLDER_AGE && years <= MAX_HOLDER_AGE;
+}
+
 /** True if the number passes every check. */
 export function isValidNationalId(input: string, opts: ParseOptions = {}): boolean {
   return parseNationalId(input, opts).valid;

@@ -10,6 +10,7 @@ import {
   nidRemainder,
   groupNationalId,
   GOVERNORATES,
+  plausibleHolderAge,
   type DigitAlternative,
 } from '../../src/document/nid.js';
 import { toEasternDigits } from '../../src/document/arabic.js';
@@ -196,4 +197,19 @@ test('nid-cases.json agrees with variant (a) (no numbers printed)', { skip: !exi
   }
   assert.ok(checked >= 15, `checked ${checked}`);
   assert.equal(mismatches, 0, `${mismatches} disagreements over ${checked} cases`);
+});
+
+test('plausibleHolderAge: holders aged 15 to 100 only (a misread century digit moves the birth date a hundred years)', () => {
+  const withCheck = (first13: string) => first13 + String(nidCheckDigit(first13));
+  // Born 1968-10-19: 57 at NOW. The same number with century 3 (2068) is in the future and invalid; 3-18-… (2018) is 7.
+  assert.equal(plausibleHolderAge(withCheck('2681019112262'), NOW), true);
+  assert.equal(plausibleHolderAge(withCheck('3181019112262'), NOW), false);
+  // Born 1902-06-25 (a misread 3-02-…): 123.
+  assert.equal(plausibleHolderAge(withCheck('2020625130333'), NOW), false);
+  assert.equal(plausibleHolderAge(withCheck('3020625130333'), NOW), true);
+  // The bounds, to the day: 15 on 2025-11-26 is born 2010-11-26; a day later is 14.
+  assert.equal(plausibleHolderAge(withCheck('3101126010001'), NOW), true);
+  assert.equal(plausibleHolderAge(withCheck('3101127010001'), NOW), false);
+  assert.equal(plausibleHolderAge(withCheck('2251126010001'), NOW), true);
+  assert.equal(plausibleHolderAge(withCheck('2241125010001'), NOW), false);
 });

@@ -8,10 +8,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { loadOpenCV } from '../../src/document/cv.js';
-import { findCards, type Point } from '../../src/document/detect.js';
+import { findCards } from '../../src/document/detect.js';
 import { DocumentEngine, ID_MIN_CONFIDENCE } from '../../src/document/engine.js';
 import { decodeRgb } from '../../src/document/image.js';
 import { DEFAULT_TODAY, missingFonts, randomCardSpec, renderCard } from '../../src/document/synth/index.js';
+import { nearestOutlineOff, pastedCorners } from '../helpers/cards.js';
 
 const missing = missingFonts();
 const skip = missing.length > 0 && !process.env.CI ? `fonts missing: ${missing.join(', ')}` : false;
@@ -38,12 +39,7 @@ async function scene(seed: number, side: 'front' | 'back') {
     .blur(1.2)
     .jpeg({ quality: 85 })
     .toBuffer();
-  const corners: Point[] = [
-    { x: left, y: top },
-    { x: left + cw, y: top },
-    { x: left + cw, y: top + ch },
-    { x: left, y: top + ch },
-  ];
+  const corners = pastedCorners(left, top, cw, ch);
   return { photo, corners, labels: card.labels };
 }
 
@@ -55,10 +51,8 @@ test('outline: a card whose outline in the photo is 20 % off the ID-1 aspect is 
     for (const [seed, side] of [[51, 'front'], [52, 'back']] as const) {
       const { photo, corners, labels } = await scene(seed, side);
       const img = await decodeRgb(photo, 2000);
-      const diag = Math.hypot(corners[2]!.x - corners[0]!.x, corners[2]!.y - corners[0]!.y);
-      const off = (q: Point[]) => Math.min(...[0, 1, 2, 3].map((r) => Math.max(...q.map((p, k) => Math.hypot(p.x - corners[(k + r) % 4]!.x, p.y - corners[(k + r) % 4]!.y)))));
       const fourSided = findCards(cv, img, 40).filter((c) => c.method === 'contour' || c.method === 'lines');
-      const best = Math.min(...fourSided.map((c) => off(c.quad) / diag));
+      const best = nearestOutlineOff(corners, fourSided.map((c) => c.quad));
       assert.ok(best < 0.02, `${side}: nearest four-sided outline ${(best * 100).toFixed(1)}% of the diagonal off`);
       const r = await engine.scan(photo, { now });
       assert.equal(r.side, side);
