@@ -25,14 +25,6 @@ export interface CardCandidate {
 }
 
 const ID1_ASPECT = 85.6 / 54;
-/**
- * How fast an outline's score falls as its aspect departs from ID-1's (exp(−k·|log ratio|)). Perspective and
- * anisotropic resampling leave a card's outline in the photo up to ~15 % off the aspect (eval set: 3–5 % of
- * medium and heavy captures beyond 10 %); at k = 6 such true outlines fell under MIN_CARD_SCORE and only rough
- * ones were left. At 3, papers and screens come in too (outlines per photo 14.1 → 16.5) and the layout match
- * ranks them out: first candidate within 3 % of the card 765 → 779 of 842, any of the first six 797 → 804.
- */
-const ASPECT_SHARPNESS = 3;
 const WORK_SIDE = 640;
 /** Outline score needed to accept a card (rectangularity × aspect fit × size term). */
 const MIN_CARD_SCORE = 0.4;
@@ -91,7 +83,7 @@ function scoreQuad(q: Quad, contourArea: number, imgArea: number): number {
   if (areaFrac < 0.015 || areaFrac > 0.995) return 0;
   const rectangularity = Math.min(1, contourArea / Math.max(1, quadArea(q)));
   if (rectangularity < 0.75) return 0;
-  const aspectFit = Math.exp(-Math.abs(Math.log(aspect / ID1_ASPECT)) * ASPECT_SHARPNESS);
+  const aspectFit = Math.exp(-Math.abs(Math.log(aspect / ID1_ASPECT)) * 6);
   return rectangularity * aspectFit * areaTerm(areaFrac);
 }
 
@@ -379,7 +371,7 @@ function lineQuadsAt(cv: OpenCV, grey: OpenCV, imgArea: number, lo: number, hi: 
       const quad = orderQuad([p0!, p1!, p2!, p3!]);
       const areaFrac = quadArea(quad) / imgArea;
       if (areaFrac < 0.015 || areaFrac > 0.995) continue;
-      const aspectFit = Math.exp(-Math.abs(Math.log(quadAspect(quad) / ID1_ASPECT)) * ASPECT_SHARPNESS);
+      const aspectFit = Math.exp(-Math.abs(Math.log(quadAspect(quad) / ID1_ASPECT)) * 6);
       const score = Math.min(1, meanCov / 0.85) * aspectFit * areaTerm(areaFrac);
       found.push({ quad, score });
     }
