@@ -107,20 +107,10 @@ export function readIdLineByNet(img: RawImage, now: Date): { idNumber: string; c
  * Confidence given to a reading that a safety rule distrusts (below every trust threshold: ID_MIN_CONFIDENCE,
  * TEXT_MIN_CONFIDENCE, so it is flagged): two readers sure of different numbers or dates (mergeLineNet,
  * readBackDates), or a number that overrules a digit the templates alone were at least SURE_TEMPLATE sure of while
- * the network is less than SURE_NET sure of it, or whose glyph's height does not fit the digit read (SHORT_DIGIT,
- * TALL_ZERO).
+ * the network is less than SURE_NET sure of it, whose glyph's height does not fit the digit read (SHORT_DIGIT,
+ * TALL_ZERO), or whose holder's age is implausible (ageCapped).
  */
 const DISAGREEMENT_CONFIDENCE = 0.5;
-
-/**
- * A number whose holder would be younger than a card holder can be, or past 100 (nid.ts plausibleHolderAge), is
- * not trusted, however sure the reader: on a separately generated calibration set (seed 3, 800 genuine captures),
- * a heavy front read on an outline 5 % off gave 3-18-… for 2-68-… at 0.986 (a holder aged 7), the one number
- * trusted wrong there; with the rule it is flagged.
- */
-function ageCapped(idNumber: string, confidence: number, now: Date): number {
-  return plausibleHolderAge(idNumber, now) ? confidence : Math.min(confidence, DISAGREEMENT_CONFIDENCE);
-}
 const SURE_TEMPLATE = 0.9;
 /**
  * With the convolutional network, capping every overruled sure template digit cost 2.7 % of right readings (true
@@ -131,6 +121,16 @@ const SURE_NET = 0.9;
 /** Glyph heights, as fractions of the line's typical digit height, that no printed digit of that kind has. */
 const SHORT_DIGIT = 0.6;
 const TALL_ZERO = 0.75;
+
+/**
+ * A number whose holder would be younger than a card holder can be, or past 100 (nid.ts plausibleHolderAge), is
+ * not trusted, however sure the reader: on a separately generated calibration set (seed 3, 800 genuine captures),
+ * a heavy front read on an outline 5 % off gave 3-18-… for 2-68-… at 0.986 (a holder aged 7), the one number
+ * trusted wrong there; with the rule it is flagged.
+ */
+function ageCapped(idNumber: string, confidence: number, now: Date): number {
+  return plausibleHolderAge(idNumber, now) ? confidence : Math.min(confidence, DISAGREEMENT_CONFIDENCE);
+}
 
 /** A reading below this confidence is retried at other thresholds (the trust threshold, ID_MIN_CONFIDENCE). */
 const ID_RETRY_BELOW = 0.8;

@@ -2,7 +2,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Point } from '../../src/document/detect.js';
 
 export const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 export const fixture = (rel: string) => fs.readFileSync(path.join(FIXTURES, rel));
@@ -36,21 +35,4 @@ export async function idLineCapture(seed: number, side: 'front' | 'back', level:
   const { BACK_BOXES, FRONT_BOXES } = await import('../../src/document/layout.js');
   const { labels, upright } = await uprightCapture(seed, side, level);
   return { want: labels[side].idNumber, line: crop(upright, pixelBox(boxOf === 'front' ? FRONT_BOXES.idNumber : BACK_BOXES.idNumber, upright)) };
-}
-
-/** Corners (clockwise from top-left) of an upright card pasted at (left, top) with size w × h. */
-export function pastedCorners(left: number, top: number, w: number, h: number): Point[] {
-  return [
-    { x: left, y: top },
-    { x: left + w, y: top },
-    { x: left + w, y: top + h },
-    { x: left, y: top + h },
-  ];
-}
-
-/** How far the nearest outline is from the card's true corners: its worst corner, as a fraction of the diagonal. */
-export function nearestOutlineOff(corners: Point[], outlines: Point[][]): number {
-  const diag = Math.hypot(corners[2]!.x - corners[0]!.x, corners[2]!.y - corners[0]!.y);
-  const off = (q: Point[]) => Math.min(...[0, 1, 2, 3].map((r) => Math.max(...q.map((p, k) => Math.hypot(p.x - corners[(k + r) % 4]!.x, p.y - corners[(k + r) % 4]!.y)))));
-  return Math.min(...outlines.map(off)) / diag;
 }
