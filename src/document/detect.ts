@@ -6,6 +6,7 @@
  */
 import type { OpenCV } from './cv.js';
 import type { RawImage } from './image.js';
+import { openEllipse } from './morphology.js';
 
 export type Point = { x: number; y: number };
 /** Corners in source pixels, ordered top-left, top-right, bottom-right, bottom-left of the landscape card. */
@@ -184,16 +185,14 @@ export function findCards(cv: OpenCV, img: RawImage, max = 3): CardCandidate[] {
   };
   // Edge map: every closed outline counts (the card's edge may sit inside a larger merged blob).
   consider(edges, cv.RETR_LIST);
-  const big = cv.getStructuringElement(cv.MORPH_ELLIPSE, new cv.Size(15, 15));
   for (const m of maps.slice(1)) {
     consider(m, cv.RETR_EXTERNAL);
     // A wide opening cuts the card loose from touching objects of similar colour (papers, hands, table edges).
-    const opened = new cv.Mat();
-    cv.morphologyEx(m, opened, cv.MORPH_OPEN, big);
+    // morphology.ts gives cv.morphologyEx's result with a 15×15 ellipse at a tenth of its cost here.
+    const opened = cv.matFromArray(H, W, cv.CV_8UC1, openEllipse({ data: m.data as Uint8Array, width: W, height: H }, 15));
     consider(opened, cv.RETR_EXTERNAL);
     opened.delete();
   }
-  big.delete();
   for (const m of maps) m.delete();
   for (const cand of lineQuads(cv, grey, imgArea)) all.push(cand);
   // Straight edges of the colour-distance image: a light card on a similar light background shows its outline there.
