@@ -157,6 +157,7 @@ async function runBaseline(cases: Case[]): Promise<Map<string, { text: string; i
   const require = createRequire(import.meta.url);
   const langPath = path.join(path.dirname(require.resolve('@tesseract.js-data/ara/package.json')), '4.0.0_best_int');
   const worker = await createWorker('ara', 1, { langPath, gzip: true, cacheMethod: 'none', errorHandler: () => undefined });
+  await worker.setParameters({ debug_file: '/dev/null' }); // silence Tesseract's blank-page statistics dumps
   const bar = new ProgressBar('baseline', cases.length);
   const out = new Map<string, { text: string; idNumber: string | null; ms: number }>();
   for (const c of cases) {

@@ -52,7 +52,8 @@ async function startWorker(): Promise<Worker> {
       }),
       timeout,
     ]);
-    await worker.setParameters({ tessedit_pageseg_mode: PSM.SINGLE_LINE, user_defined_dpi: '300' });
+    // debug_file: Tesseract prints a "Total count=0 … SD=0.00" table to stdout for blank crops otherwise.
+    await worker.setParameters({ tessedit_pageseg_mode: PSM.SINGLE_LINE, user_defined_dpi: '300', debug_file: '/dev/null' });
     return worker;
   } finally {
     clearTimeout(timer);
