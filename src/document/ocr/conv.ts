@@ -32,57 +32,71 @@ export interface Conv3x3 {
   b: Float32Array;
 }
 
-/** 3×3 convolution, zero padding 1, then ReLU; `maps` holds `L.inputs` planes of h × w. */
+/**
+ * 3×3 convolution, zero padding 1, then ReLU; `maps` holds `L.inputs` planes of h × w. Each output sums its
+ * inputs in order, rounded to float32 after each (as stored in `out`), each input's nine taps left to right.
+ * Why it is laid out this way: the input planes are copied into zero-bordered planes, so every pixel takes the
+ * same path (a zero tap adds exactly nothing, so border sums are unchanged), and outputs go four at a time, so
+ * each input pixel is loaded once for four of them.
+ */
 export function conv3x3Relu(L: Conv3x3, maps: Float32Array, h: number, w: number): Float32Array {
   const n = h * w;
+  const pw = w + 2;
+  const pn = (h + 2) * pw;
+  const padded = new Float32Array(L.inputs * pn);
+  for (let i = 0; i < L.inputs; i++) for (let y = 0; y < h; y++) padded.set(maps.subarray(i * n + y * w, i * n + (y + 1) * w), i * pn + (y + 1) * pw + 1);
   const out = new Float32Array(L.outputs * n);
-  for (let o = 0; o < L.outputs; o++) {
-    const base = o * n;
-    out.fill(L.b[o]!, base, base + n);
-    for (let i = 0; i < L.inputs; i++) {
-      const s0 = i * n;
-      const k = (o * L.inputs + i) * 9;
-      const w00 = L.w[k]!, w01 = L.w[k + 1]!, w02 = L.w[k + 2]!;
-      const w10 = L.w[k + 3]!, w11 = L.w[k + 4]!, w12 = L.w[k + 5]!;
-      const w20 = L.w[k + 6]!, w21 = L.w[k + 7]!, w22 = L.w[k + 8]!;
-      // Interior: all nine taps in one pass (most of the work; one write per pixel instead of nine).
-      for (let y = 1; y < h - 1; y++) {
-        const r = s0 + y * w;
-        const d = base + y * w;
-        for (let x = 1; x < w - 1; x++) {
-          const a = r + x;
-          out[d + x]! +=
-            w00 * maps[a - w - 1]! + w01 * maps[a - w]! + w02 * maps[a - w + 1]! +
-            w10 * maps[a - 1]! + w11 * maps[a]! + w12 * maps[a + 1]! +
-            w20 * maps[a + w - 1]! + w21 * maps[a + w]! + w22 * maps[a + w + 1]!;
-        }
-      }
-      // Border pixels: the taps that fall inside.
-      const border = (y: number, x: number) => {
-        let s = 0;
-        for (let ky = -1; ky <= 1; ky++) {
-          const yy = y + ky;
-          if (yy < 0 || yy >= h) continue;
-          for (let kx = -1; kx <= 1; kx++) {
-            const xx = x + kx;
-            if (xx < 0 || xx >= w) continue;
-            s += L.w[k + (ky + 1) * 3 + (kx + 1)]! * maps[s0 + yy * w + xx]!;
-          }
-        }
-        out[base + y * w + x]! += s;
-      };
+  for (let o = 0; o < L.outputs; o++) out.fill(L.b[o]!, o * n, (o + 1) * n);
+  let o = 0;
+  for (; o + 4 <= L.outputs; o += 4) for (let i = 0; i < L.inputs; i++) accumulate(L, padded, out, h, w, o, i, 4);
+  for (; o < L.outputs; o++) for (let i = 0; i < L.inputs; i++) accumulate(L, padded, out, h, w, o, i, 1);
+  for (let j = 0; j < out.length; j++) if (out[j]! < 0) out[j] = 0;
+  return out;
+}
+
+/** Adds input plane i's 3×3 taps to outputs o … o + count − 1 (count 1 or 4). */
+function accumulate(L: Conv3x3, padded: Float32Array, out: Float32Array, h: number, w: number, o: number, i: number, count: 1 | 4): void {
+  const n = h * w;
+  const pw = w + 2;
+  const s0 = i * (h + 2) * pw;
+  const kw = L.w;
+  const k0 = (o * L.inputs + i) * 9;
+  // Outputs past `count` reuse output o's weights and are not written.
+  const k1 = count === 4 ? k0 + L.inputs * 9 : k0;
+  const k2 = count === 4 ? k1 + L.inputs * 9 : k0;
+  const k3 = count === 4 ? k2 + L.inputs * 9 : k0;
+  const a00 = kw[k0]!, a01 = kw[k0 + 1]!, a02 = kw[k0 + 2]!, a10 = kw[k0 + 3]!, a11 = kw[k0 + 4]!, a12 = kw[k0 + 5]!, a20 = kw[k0 + 6]!, a21 = kw[k0 + 7]!, a22 = kw[k0 + 8]!;
+  if (count === 1) {
+    for (let y = 0; y < h; y++) {
+      const r = s0 + (y + 1) * pw + 1;
+      const d = o * n + y * w;
       for (let x = 0; x < w; x++) {
-        border(0, x);
-        if (h > 1) border(h - 1, x);
-      }
-      for (let y = 1; y < h - 1; y++) {
-        border(y, 0);
-        if (w > 1) border(y, w - 1);
+        const a = r + x;
+        out[d + x]! +=
+          a00 * padded[a - pw - 1]! + a01 * padded[a - pw]! + a02 * padded[a - pw + 1]! +
+          a10 * padded[a - 1]! + a11 * padded[a]! + a12 * padded[a + 1]! +
+          a20 * padded[a + pw - 1]! + a21 * padded[a + pw]! + a22 * padded[a + pw + 1]!;
       }
     }
-    for (let j = base; j < base + n; j++) if (out[j]! < 0) out[j] = 0;
+    return;
   }
-  return out;
+  const b00 = kw[k1]!, b01 = kw[k1 + 1]!, b02 = kw[k1 + 2]!, b10 = kw[k1 + 3]!, b11 = kw[k1 + 4]!, b12 = kw[k1 + 5]!, b20 = kw[k1 + 6]!, b21 = kw[k1 + 7]!, b22 = kw[k1 + 8]!;
+  const c00 = kw[k2]!, c01 = kw[k2 + 1]!, c02 = kw[k2 + 2]!, c10 = kw[k2 + 3]!, c11 = kw[k2 + 4]!, c12 = kw[k2 + 5]!, c20 = kw[k2 + 6]!, c21 = kw[k2 + 7]!, c22 = kw[k2 + 8]!;
+  const d00 = kw[k3]!, d01 = kw[k3 + 1]!, d02 = kw[k3 + 2]!, d10 = kw[k3 + 3]!, d11 = kw[k3 + 4]!, d12 = kw[k3 + 5]!, d20 = kw[k3 + 6]!, d21 = kw[k3 + 7]!, d22 = kw[k3 + 8]!;
+  for (let y = 0; y < h; y++) {
+    const r = s0 + (y + 1) * pw + 1;
+    const d = o * n + y * w;
+    for (let x = 0; x < w; x++) {
+      const a = r + x;
+      const m00 = padded[a - pw - 1]!, m01 = padded[a - pw]!, m02 = padded[a - pw + 1]!;
+      const m10 = padded[a - 1]!, m11 = padded[a]!, m12 = padded[a + 1]!;
+      const m20 = padded[a + pw - 1]!, m21 = padded[a + pw]!, m22 = padded[a + pw + 1]!;
+      out[d + x]! += a00 * m00 + a01 * m01 + a02 * m02 + a10 * m10 + a11 * m11 + a12 * m12 + a20 * m20 + a21 * m21 + a22 * m22;
+      out[d + n + x]! += b00 * m00 + b01 * m01 + b02 * m02 + b10 * m10 + b11 * m11 + b12 * m12 + b20 * m20 + b21 * m21 + b22 * m22;
+      out[d + 2 * n + x]! += c00 * m00 + c01 * m01 + c02 * m02 + c10 * m10 + c11 * m11 + c12 * m12 + c20 * m20 + c21 * m21 + c22 * m22;
+      out[d + 3 * n + x]! += d00 * m00 + d01 * m01 + d02 * m02 + d10 * m10 + d11 * m11 + d12 * m12 + d20 * m20 + d21 * m21 + d22 * m22;
+    }
+  }
 }
 
 /** Max pooling by ph × pw (floor of the size, as torch's max_pool2d). */
