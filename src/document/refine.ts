@@ -70,11 +70,15 @@ export function inkMap(grey: Uint8Array, w: number, h: number): Float32Array {
   const cw = w / MAP_W;
   const ch = h / MAP_H;
   const out = new Float32Array(MAP_W * MAP_H);
+  // Each column's cell, worked out once (this runs for every small warp of the outline search).
+  const cellX = new Int32Array(w);
+  for (let x = 0; x < w; x++) cellX[x] = Math.min(MAP_W - 1, Math.floor(x / cw));
   for (let y = 0; y < h; y++) {
-    const cy = Math.min(MAP_H - 1, Math.floor(y / ch));
+    const row = Math.min(MAP_H - 1, Math.floor(y / ch)) * MAP_W;
+    const p = y * w;
     for (let x = 0; x < w; x++) {
-      const ink = Math.min(1, Math.max(0, (mean[y * w + x]! - grey[y * w + x]! - 10) / 50));
-      out[cy * MAP_W + Math.min(MAP_W - 1, Math.floor(x / cw))]! += ink;
+      const v = (mean[p + x]! - grey[p + x]! - 10) / 50;
+      if (v > 0) out[row + cellX[x]!]! += v < 1 ? v : 1;
     }
   }
   return out;
