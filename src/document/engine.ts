@@ -75,10 +75,19 @@ const MAX_PHOTO_SIDE = 2000;
 const MAX_OUTLINES = 40;
 /** Layout correlation above which the whole frame counts as a tight crop of a card (cards: ≥ 0.25, mostly ≥ 0.4). */
 const FRAME_CARD_LAYOUT_SCORE = 0.35;
-/** Best-ranked outlines aligned with the layout (each costs a refinement, ~30 ms). */
-const MAX_ALIGNED = 4;
+/**
+ * Best-ranked outlines aligned with the layout (each costs a refinement, ~30 ms; computed only when the reading
+ * gets that far).
+ */
+const MAX_ALIGNED = 8;
 /** Candidates (aligned, then as found) tried before giving up (each costs an orientation attempt). */
 const MAX_CARD_CANDIDATES = 6;
+/**
+ * Candidates tried while none has read a valid number. On a patterned cloth the cloth's lines give many
+ * card-sized outlines; the raw outline closest to the card may rank fifth by layout match, and only its
+ * alignment reads (bench:clean seed 1056: the fourth candidate pair).
+ */
+const MAX_UNREAD_CANDIDATES = 10;
 /**
  * Candidates read after the first one whose number is valid but unsure: a better outline is usually among the
  * next ones, and reading all of them put the back's p95 latency over 1.5 s (mostly on captures that stay unsure).
@@ -148,10 +157,12 @@ export class DocumentEngine {
     // the outlines by how well their content matches the printed layout and align the best few with it
     // (refine.ts). Candidates come lazily: an alignment costs tens of ms, and the first candidate usually reads.
     const aligned = alignedCandidates(this.cv, photo, outlines.map((c) => c.quad), MAX_ALIGNED, outlines.map((c) => c.method !== 'corner'));
+    // Whether some candidate read a valid number (set below; the list grows while none has).
+    let readSome = false;
     function* candidateList(): Generator<CardCandidate & { fromFrame: boolean; rough: boolean }> {
       let n = 0;
       for (const a of aligned) {
-        if (n++ >= MAX_CARD_CANDIDATES) return;
+        if (n++ >= (readSome ? MAX_CARD_CANDIDATES : MAX_UNREAD_CANDIDATES)) return;
         const found = outlines[a.source]!;
         // A whole-frame candidate whose content matches the layout fairly well is a tight crop of a card.
         const fromFrame = found.method === 'frame' && a.layoutScore < FRAME_CARD_LAYOUT_SCORE;
@@ -196,6 +207,7 @@ export class DocumentEngine {
           return { photo, found, card, quality, cues, oriented: other };
         }
       }
+      if (oriented?.id.idNumber) readSome = true;
       if (oriented?.id.idNumber && (!unsure || oriented.id.confidence > unsure.oriented.id.confidence)) unsure = { found, card, quality, cues, oriented };
       if (oriented) fallback ??= { found, card, quality, cues, oriented };
     }
