@@ -1,11 +1,11 @@
 /**
  * A one-line progress bar on stderr for long evaluations, benches and training runs (bench/, scripts/). Without
- * a terminal (CI, a log file) it prints a plain line per quarter instead of redrawing.
+ * a terminal (CI, a log file) it prints a plain line per tenth, with the time left, instead of redrawing.
  */
 export class ProgressBar {
   private readonly start = Date.now();
   private readonly tty = process.stderr.isTTY;
-  private lastQuarter = -1;
+  private lastTenth = -1;
   private done = 0;
   constructor(
     private readonly label: string,
@@ -17,10 +17,11 @@ export class ProgressBar {
     this.done = done;
     const el = (Date.now() - this.start) / 1000;
     if (!this.tty) {
-      const q = Math.floor((done / Math.max(1, this.total)) * 4);
-      if (q === this.lastQuarter) return;
-      this.lastQuarter = q;
-      process.stderr.write(`${this.label} ${done}/${this.total}  ${el.toFixed(0)}s ${note}\n`);
+      const q = Math.floor((done / Math.max(1, this.total)) * 10);
+      if (q === this.lastTenth) return;
+      this.lastTenth = q;
+      const left = done ? ((el / done) * (this.total - done)).toFixed(0) : '?';
+      process.stderr.write(`${this.label} ${done}/${this.total}  ${el.toFixed(0)}s elapsed, ~${left}s left ${note}\n`);
       return;
     }
     const w = 30;
