@@ -142,20 +142,38 @@ export function lineProbabilities(net: LineNet, plane: Uint8Array, width: number
   }
   const T = net.temporal;
   const half = T.k >> 1;
+  const wt = tapMajor(T);
   return cols.map((_, t) => {
     const hid = new Float32Array(T.outputs);
     for (let o = 0; o < T.outputs; o++) {
       let s = T.b[o]!;
       for (let j = 0; j < T.k; j++) {
-        const src = cols[t + j - half];
-        if (!src) continue;
-        const base = o * T.inputs * T.k + j;
-        for (let i = 0; i < T.inputs; i++) s += T.w[base + i * T.k]! * src[i]!;
+        const c = t + j - half;
+        if (c < 0 || c >= cols.length) continue;
+        const src = cols[c]!;
+        const base = (o * T.k + j) * T.inputs;
+        for (let i = 0; i < T.inputs; i++) s += wt[base + i]! * src[i]!;
       }
       hid[o] = Math.max(0, s);
     }
     return softmax(dense(net.out, hid, false));
   });
+}
+
+const tapMajorWeights = new WeakMap<Temporal, Float32Array>();
+/**
+ * The temporal weights as outputs × k × inputs (torch stores outputs × inputs × k), made once per network, so
+ * the loop above reads them in order; the sums run in the same order as over torch's layout.
+ */
+function tapMajor(T: Temporal): Float32Array {
+  let w = tapMajorWeights.get(T);
+  if (!w) {
+    w = new Float32Array(T.w.length);
+    for (let o = 0; o < T.outputs; o++)
+      for (let j = 0; j < T.k; j++) for (let i = 0; i < T.inputs; i++) w[(o * T.k + j) * T.inputs + i] = T.w[o * T.inputs * T.k + i * T.k + j]!;
+    tapMajorWeights.set(T, w);
+  }
+  return w;
 }
 
 /** Best-path decoding: the most likely class per column, repeats merged, blanks dropped. */
