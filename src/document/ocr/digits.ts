@@ -408,11 +408,16 @@ function pickRun(glyphs: Glyph[], lineH: number, opts: SegmentOptions): Glyph[] 
   return runs.reduce<Glyph[]>((best, r) => (!best.length || better(r, best) ? r : best), []);
 }
 
-function sqDist(a: Float32Array, b: Float32Array): number {
+/**
+ * Squared distance, or Infinity as soon as the running sum reaches `bound`: the sum only grows, so such a
+ * template cannot beat the label's best so far, and the others are summed in full, in the same order.
+ */
+function sqDistBelow(a: Float32Array, b: Float32Array, bound: number): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) {
     const d = a[i]! - b[i]!;
     s += d * d;
+    if ((i & 31) === 31 && s >= bound) return Infinity;
   }
   return s;
 }
@@ -421,8 +426,8 @@ function sqDist(a: Float32Array, b: Float32Array): number {
 export function classifyGlyph(f: Float32Array, templates: DigitTemplate[]): DigitAlternative[] {
   const best = new Map<DigitLabel, number>();
   for (const t of templates) {
-    const d = sqDist(f, t.f);
     const cur = best.get(t.label);
+    const d = sqDistBelow(f, t.f, cur ?? Infinity);
     if (cur === undefined || d < cur) best.set(t.label, d);
   }
   const entries = [...best.entries()].sort((a, b) => a[1] - b[1]);
