@@ -6,22 +6,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadOpenCV } from '../../src/document/cv.js';
 import { dilateEllipse, ellipseRuns, erodeEllipse, openEllipse } from '../../src/document/morphology.js';
-
-/** Small deterministic generator (mulberry32), so a failure reproduces. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src/document/synth/rng.js';
 
 /** Binary blobs (what the outline finder opens: thresholded maps) with salt-and-pepper noise. */
 function plane(seed: number, width: number, height: number): Uint8Array {
-  const r = rng(seed);
+  const r = mulberry32(seed); // seeded, so a failure reproduces
   const data = new Uint8Array(width * height);
   for (let k = 0; k < 12; k++) {
     const cx = r() * width;
