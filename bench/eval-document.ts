@@ -267,10 +267,11 @@ function summary(name: string, outcomes: Outcome[], baseline: Map<string, { text
     lines.push(`- baseline (whole-card tesseract + regex) ID exact: ${pct(bExact, bIds.length)} (${bExact}/${bIds.length})`);
   }
   for (const side of ['front', 'back'] as const) {
-    const ms = genuine.filter((o) => o.c.side === side && o.result).map((o) => o.ms);
+    const read = genuine.filter((o) => o.c.side === side && o.result);
+    const ms = read.map((o) => o.ms);
     if (ms.length) lines.push(`- latency ${side}: p50 ${quantile(ms, 0.5).toFixed(0)} ms, p95 ${quantile(ms, 0.95).toFixed(0)} ms (n=${ms.length})`);
     // Where the time goes (the engine's own timings): the candidate loop ("classify") sets the tail.
-    const timed = genuine.filter((o) => o.c.side === side && o.result).map((o) => o.result!.timingsMs);
+    const timed = read.map((o) => o.result!.timingsMs);
     const stages = ['decode', 'detect', 'classify', 'read', 'spoof', 'encode'].filter((k) => timed.some((t) => k in t));
     if (timed.length) lines.push(`- latency ${side} by stage, p50 / p95 ms: ${stages.map((k) => `${k} ${quantile(timed.map((t) => t[k] ?? 0), 0.5).toFixed(0)} / ${quantile(timed.map((t) => t[k] ?? 0), 0.95).toFixed(0)}`).join(', ')}`);
   }

@@ -76,8 +76,8 @@ const MAX_OUTLINES = 40;
 /** Layout correlation above which the whole frame counts as a tight crop of a card (cards: ≥ 0.25, mostly ≥ 0.4). */
 const FRAME_CARD_LAYOUT_SCORE = 0.35;
 /**
- * Best-ranked outlines aligned with the layout (each costs a refinement, ~30 ms; computed only when the reading
- * gets that far).
+ * Best-ranked outlines aligned with the layout (each costs a refinement, see refine.ts alignedCandidates;
+ * computed only when the reading gets that far).
  */
 const MAX_ALIGNED = 8;
 /** Candidates (aligned, then as found) tried before giving up (each costs an orientation attempt). */
@@ -157,12 +157,11 @@ export class DocumentEngine {
     // the outlines by how well their content matches the printed layout and align the best few with it
     // (refine.ts). Candidates come lazily: an alignment costs tens of ms, and the first candidate usually reads.
     const aligned = alignedCandidates(this.cv, photo, outlines.map((c) => c.quad), MAX_ALIGNED, outlines.map((c) => c.method !== 'corner'));
-    // Whether some candidate read a valid number (set below; the list grows while none has).
-    let readSome = false;
     function* candidateList(): Generator<CardCandidate & { fromFrame: boolean; rough: boolean }> {
       let n = 0;
       for (const a of aligned) {
-        if (n++ >= (readSome ? MAX_CARD_CANDIDATES : MAX_UNREAD_CANDIDATES)) return;
+        // The list is longer while no candidate has read a valid number (`unsure` is set once one has).
+        if (n++ >= (unsure ? MAX_CARD_CANDIDATES : MAX_UNREAD_CANDIDATES)) return;
         const found = outlines[a.source]!;
         // A whole-frame candidate whose content matches the layout fairly well is a tight crop of a card.
         const fromFrame = found.method === 'frame' && a.layoutScore < FRAME_CARD_LAYOUT_SCORE;
@@ -207,7 +206,6 @@ export class DocumentEngine {
           return { photo, found, card, quality, cues, oriented: other };
         }
       }
-      if (oriented?.id.idNumber) readSome = true;
       if (oriented?.id.idNumber && (!unsure || oriented.id.confidence > unsure.oriented.id.confidence)) unsure = { found, card, quality, cues, oriented };
       if (oriented) fallback ??= { found, card, quality, cues, oriented };
     }

@@ -56,13 +56,11 @@ function pack(img: BinaryPlane, invert: boolean): Packed {
         notBinary |= v ^ ((v & 1) * 255);
         acc |= ((v & 1) ^ flip) << b;
       }
-      // Past the row's end counts as outside the image: neutral for erosion.
-      if (n < 32) acc |= ~0 << n;
       bits[y * words + w] = acc;
     }
   }
   if (notBinary) throw new Error('morphology.ts works on binary planes (0 / 255)');
-  return { bits, words, width, height };
+  return padRows({ bits, words, width, height });
 }
 
 function unpack(p: Packed, invert: boolean): Uint8Array {
@@ -130,7 +128,7 @@ function erodePacked(p: Packed, size: number): Packed {
   return { ...p, bits: out };
 }
 
-/** Sets the bits past each row's end again (they stand for outside the image). */
+/** Sets the bits past each row's end: they stand for outside the image, neutral for erosion. */
 function padRows(p: Packed): Packed {
   const n = p.width & 31;
   if (n) for (let y = 0; y < p.height; y++) p.bits[y * p.words + p.words - 1]! |= ~0 << n;

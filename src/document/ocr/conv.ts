@@ -61,10 +61,6 @@ function accumulate(L: Conv3x3, padded: Float32Array, out: Float32Array, h: numb
   const s0 = i * (h + 2) * pw;
   const kw = L.w;
   const k0 = (o * L.inputs + i) * 9;
-  // Outputs past `count` reuse output o's weights and are not written.
-  const k1 = count === 4 ? k0 + L.inputs * 9 : k0;
-  const k2 = count === 4 ? k1 + L.inputs * 9 : k0;
-  const k3 = count === 4 ? k2 + L.inputs * 9 : k0;
   const a00 = kw[k0]!, a01 = kw[k0 + 1]!, a02 = kw[k0 + 2]!, a10 = kw[k0 + 3]!, a11 = kw[k0 + 4]!, a12 = kw[k0 + 5]!, a20 = kw[k0 + 6]!, a21 = kw[k0 + 7]!, a22 = kw[k0 + 8]!;
   if (count === 1) {
     for (let y = 0; y < h; y++) {
@@ -80,6 +76,9 @@ function accumulate(L: Conv3x3, padded: Float32Array, out: Float32Array, h: numb
     }
     return;
   }
+  const k1 = k0 + L.inputs * 9;
+  const k2 = k1 + L.inputs * 9;
+  const k3 = k2 + L.inputs * 9;
   const b00 = kw[k1]!, b01 = kw[k1 + 1]!, b02 = kw[k1 + 2]!, b10 = kw[k1 + 3]!, b11 = kw[k1 + 4]!, b12 = kw[k1 + 5]!, b20 = kw[k1 + 6]!, b21 = kw[k1 + 7]!, b22 = kw[k1 + 8]!;
   const c00 = kw[k2]!, c01 = kw[k2 + 1]!, c02 = kw[k2 + 2]!, c10 = kw[k2 + 3]!, c11 = kw[k2 + 4]!, c12 = kw[k2 + 5]!, c20 = kw[k2 + 6]!, c21 = kw[k2 + 7]!, c22 = kw[k2 + 8]!;
   const d00 = kw[k3]!, d01 = kw[k3 + 1]!, d02 = kw[k3 + 2]!, d10 = kw[k3 + 3]!, d11 = kw[k3 + 4]!, d12 = kw[k3 + 5]!, d20 = kw[k3 + 6]!, d21 = kw[k3 + 7]!, d22 = kw[k3 + 8]!;
