@@ -21,7 +21,7 @@ import {
   mergeLineNet, readIdLineByNet, readIdNumber, readText, registerBox, registerFrontLines, rereadDigitWords, snapToVocabulary, withLineNet, type FieldValue, type IdReading,
 } from './fields.js';
 import { crop, decodeRgb, encodeRaw, rotate180, toGrey, type RawImage } from './image.js';
-import { BACK_BOXES, CANONICAL_H, CANONICAL_W, FRONT_BOXES, type Box, type PixelBox } from './layout.js';
+import { BACK_BOXES, CANONICAL_H, CANONICAL_W, FRONT_BOXES, FRONT_LINES, type Box, type PixelBox } from './layout.js';
 import { GOVERNORATES } from './nid.js';
 import { DISTRICTS } from './synth/places.js';
 import { loadDigitTemplates, loadLatinTemplates } from './ocr/digits.js';
@@ -348,7 +348,7 @@ export class DocumentEngine {
       registerBox(b, reg),
     ) as [Box, Box, Box, Box];
     const [first, last, addr1Line, addr2Line] = await Promise.all([firstBox, lastBox, addr1Box, addr2Box].map((b) => readText(this.text, card, b, true)));
-    const [address1, address2] = await Promise.all([rereadDigitWords(card, addr1Box, addr1Line!, true), rereadDigitWords(card, addr2Box, addr2Line!)]);
+    const [address1, address2] = await Promise.all([rereadDigitWords(card, addr1Box, addr1Line!, true, FRONT_LINES.address1.x), rereadDigitWords(card, addr2Box, addr2Line!)]);
     const idKey = await readIdKey(card);
     const dob = await readDate(card, FRONT_BOXES.dateOfBirth, { digits: 8, minYear: 1900, maxYear: now.getUTCFullYear() });
 
@@ -554,7 +554,7 @@ function nameField(line: { text: string; confidence: number }, single = false): 
 }
 
 /** Address lines: words checked against the place lexicon; numbers come from the glyph reader as they are. */
-function addressField(text: string, lineConfidence: number, line2 = false): FieldValue {
+export function addressField(text: string, lineConfidence: number, line2 = false): FieldValue {
   if (!text) return { value: null, confidence: lineConfidence };
   const fixed = correctLine(text, placeLexicon());
   const fix = line2 ? { ...fixed, text: dashBeforeGovernorate(fixed.text) } : fixed;

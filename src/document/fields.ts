@@ -406,48 +406,142 @@ export function findVocabularyWord(line: TextLine, vocabulary: readonly string[]
 /**
  * Tesseract's `ara` model has no ٢–٩: re-read any word in an address line that looks numeric with the glyph
  * reader and splice the Eastern digits back in. With `lookalikes` (address line 1, where house numbers are),
- * stray symbols and lone letters are re-read too.
+ * words that look like digits read as letters (٥ as ه, ١ as ا) are re-read too, and blank-looking gaps where
+ * tesseract dropped a number it could not read are searched for one.
  */
-export async function rereadDigitWords(card: RawImage, box: Box, line: TextLine, lookalikes = false): Promise<{ text: string; confidence: number }> {
+export async function rereadDigitWords(card: RawImage, box: Box, line: TextLine, lookalikes = false, textEdge?: number): Promise<{ text: string; confidence: number }> {
+  if (!line.words.length) return { text: line.text, confidence: line.confidence };
   const crops = crop(card, pixelBox(slackBox(box), card));
-  let text = line.text;
-  // Line confidence = mean word confidence, with a re-read number counting at the glyph reader's confidence.
-  const wordConf = new Map(line.words.map((w) => [w, w.confidence]));
+  // Tokens in logical order (the words joined are the line's text); re-read numbers replace their word in place.
+  const tokens = line.words.map((w) => ({ text: w.text, confidence: w.confidence }));
   const lineTop = Math.min(...line.words.map((w) => w.bbox.y0));
   const lineBottom = Math.max(...line.words.map((w) => w.bbox.y1));
   const lineH = Math.max(1, lineBottom - lineTop);
-  for (const w of line.words) {
-    // Digits, or what tesseract makes of ٢–٩ (which it cannot output): a stray symbol or a lone letter that is
-    // not an address abbreviation (ش for شارع, ع for عمارة).
+  const m = 4;
+  const top = Math.max(0, Math.floor(lineTop) - m);
+  const height = Math.min(crops.height - top, Math.ceil(lineBottom - lineTop) + 2 * m);
+  /** Reads a number between x0 and x1; `near` (crop x) picks the run of glyphs tesseract saw, when it saw one. */
+  const readNumber = async (x0: number, x1: number, near: number | null) => {
+    const left = Math.max(0, Math.floor(x0) + 1);
+    const width = Math.min(crops.width - left, Math.ceil(x1) - 1 - left);
+    if (width < 4 || height < 4) return null;
+    // White margins on both sides: the glyph reader ignores blobs wider than half the crop (frames, artwork),
+    // which a lone digit in a word-tight crop would be.
+    const pad = height;
+    const digits = await readDigitLine(padWhite(crop(crops, { left, top, width, height }), pad, 0), loadDigitTemplates());
+    // Tesseract's word boxes do not always hold a word's last stroke: ink cut by the crop's edge is the end of a
+    // neighbouring word (or the card's artwork), not a digit (١٨ read as ٦١٨).
+    // Specks a tenth of the line high are noise, not digits (٠, the smallest, is about a fifth).
+    const glyphs = digits.glyphs.filter((g) => g.box[0] - pad > 1 && g.box[0] + g.box[2] - pad < width - 1 && Math.max(g.box[2], g.box[3]) >= lineH * 0.1);
+    if (!glyphs.length) return null;
+    // The crop can reach into the neighbouring words, whose parts read as stray digits: glyphs group into runs at
+    // gaps wider than half the line height, and only the run at the number is kept.
+    const runs: ReadGlyph[][] = [[glyphs[0]!]];
+    for (let i = 1; i < glyphs.length; i++) {
+      const prev = glyphs[i - 1]!.box;
+      const g = glyphs[i]!;
+      if (g.box[0] - (prev[0] + prev[2]) > lineH * 0.5) runs.push([g]);
+      else runs[runs.length - 1]!.push(g);
+    }
+    const centre = (r: ReadGlyph[]) => (r[0]!.box[0] + r[r.length - 1]!.box[0] + r[r.length - 1]!.box[2]) / 2 - pad + left;
+    const run = near === null ? (runs.length === 1 ? runs[0]! : null) : runs.reduce((a, b) => (Math.abs(centre(a) - near) <= Math.abs(centre(b) - near) ? a : b));
+    if (!run) return null;
+    const text = run.map((g) => g.alternatives[0]?.label ?? '').join('');
+    const minConfidence = Math.min(...run.map((g) => g.alternatives[0]?.p ?? 0));
+    return { text, minConfidence, tallest: Math.max(...run.map((g) => g.box[3])) };
+  };
+  for (const [i, w] of line.words.entries()) {
     const t = w.text.trim();
     // A word with a run of letters is a number glued to a word ("١-مدينتى"): re-reading it as a number would
     // drop the word, and tesseract reads the ١ and ٠ such glued numbers mostly are.
     const numeric = /[0-9٠-٩۰-۹]/.test(t) && !/[\u0621-\u064A]{3}/.test(t);
-    const lookalike = lookalikes && t.length > 0 && t.length <= 2 && !/^[\u0621-\u064A]{2}$/.test(t) && !/^[-–/]+$/.test(t) && !placeLexicon().has(t);
+    // What tesseract makes of ٢–٩ on line 1: a stray symbol, a lone letter that is not an address abbreviation
+    // (ش for شارع, ع for عمارة), or a short "word" of the letters Eastern digits look like (ه for ٥: ٥٤ as ءه).
+    const lookalike =
+      lookalikes &&
+      t.length > 0 &&
+      !placeLexicon().has(t) &&
+      !/^[-–/]+$/.test(t) &&
+      ((t.length <= 2 && !/^[\u0621-\u064A]{2}$/.test(t)) || (t.length <= 3 && /ه/.test(t) && /^[ءاآأإلهو0-9٠-٩*)(+<>.،؛]+$/.test(t)));
     if (!numeric && !lookalike) continue;
     // Tesseract's box often holds only part of a number (the digits it could not read are left out): read from
     // the neighbouring word on the left to the one on the right, over the whole line's height.
-    const m = 4;
     const others = line.words.filter((o) => o !== w);
     const leftEdge = Math.max(w.bbox.x0 - lineH * 2, ...others.map((o) => o.bbox.x1).filter((x) => x <= w.bbox.x0 + 1));
     const rightEdge = Math.min(w.bbox.x1 + lineH * 2, ...others.map((o) => o.bbox.x0).filter((x) => x >= w.bbox.x1 - 1));
-    const left = Math.max(0, Math.floor(leftEdge) + 1);
-    const top = Math.max(0, Math.floor(lineTop) - m);
-    const width = Math.min(crops.width - left, Math.ceil(rightEdge) - 1 - left);
-    const height = Math.min(crops.height - top, Math.ceil(lineBottom - lineTop) + 2 * m);
-    if (width < 4 || height < 4) continue;
-    // White margins on both sides: the glyph reader ignores blobs wider than half the crop (frames, artwork),
-    // which a lone digit in a word-tight crop would be.
-    const digits = await readDigitLine(padWhite(crop(crops, { left, top, width, height }), height, 0), loadDigitTemplates());
+    const digits = await readNumber(leftEdge, rightEdge, (w.bbox.x0 + w.bbox.x1) / 2);
     // A look-alike is only replaced by a clear number: the glyph reader must be sure of every digit.
     const minConf = numeric ? 0.5 : 0.8;
-    if (digits.text && !digits.text.includes('/') && digits.minConfidence > minConf) {
-      text = text.replace(w.text, toEasternDigits(digits.text));
-      wordConf.set(w, digits.minConfidence);
+    if (!digits?.text || digits.text.includes('/') || digits.minConfidence <= minConf) continue;
+    // No house is numbered zero: on line 1 a lone ٠ is the dash of "street - district" (a short thick stroke).
+    const zero = /^0+$/.test(digits.text);
+    if (zero && lookalikes) tokens[i] = { text: i > 0 && i < line.words.length - 1 ? '-' : '', confidence: digits.minConfidence };
+    else {
+      // A number glued to an abbreviation ("١ش"): the letters stay, as their own word on the same side.
+      const letters = numeric ? t.replace(/[^\u0621-\u064A]/g, '') : '';
+      const keep = letters && placeLexicon().has(letters) ? letters : '';
+      const number = toEasternDigits(digits.text);
+      tokens[i] = { text: !keep ? number : /^[\u0621-\u064A]/.test(t) ? `${keep} ${number}` : `${number} ${keep}`, confidence: digits.minConfidence };
     }
   }
-  const confs = [...wordConf.values()];
-  return { text, confidence: confs.length ? confs.reduce((a, b) => a + b, 0) / confs.length : line.confidence };
+  if (lookalikes) {
+    // Right-aligned text ends at the layout's text edge; beyond it (plus the rectification's slack) is artwork.
+    const textRight = textEdge === undefined ? crops.width : Math.min(crops.width, ((textEdge + 0.015 - box.x) / box.w) * crops.width);
+    await findDroppedNumbers(line, tokens, lineH, textRight, readNumber);
+  }
+  if (lookalikes) {
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!.text;
+      // Left as tesseract read it: a dot or a zero between two words is the dash of "street - district".
+      if (/^(\.|[0٠]+)$/.test(t) && i > 0 && i < tokens.length - 1) tokens[i] = { ...tokens[i]!, text: '-' };
+      // The alef of "ال" read as ١ and split off ("١ لرقة" for "الرقة"): joined back when that makes a known word.
+      const next = tokens[i + 1]?.text ?? '';
+      if (/^[1١]$/.test(t) && /^ل[\u0621-\u064A]+$/.test(next) && placeLexicon().has(`ا${next}`)) {
+        tokens[i] = { ...tokens[i]!, text: '' };
+        tokens[i + 1] = { ...tokens[i + 1]!, text: `ا${next}` };
+      }
+    }
+  }
+  const kept = tokens.filter((t) => t.text);
+  const text = kept.map((t) => t.text).join(' ');
+  // Line confidence = mean word confidence, with a re-read number counting at the glyph reader's confidence.
+  const confidence = tokens.length ? tokens.reduce((a, b) => a + b.confidence, 0) / tokens.length : line.confidence;
+  return { text: text === line.text.replace(/\s+/g, ' ').trim() ? line.text : text, confidence };
+}
+
+/**
+ * Tesseract leaves out a number it cannot read at all (٢٩ شارع ... comes back as شارع ...): a gap between
+ * words wider than a space, or the stretch right of the first word up to the text edge, that the glyph reader
+ * reads as one clear run of digits gets the number inserted there (logical order runs right to left).
+ */
+async function findDroppedNumbers(
+  line: TextLine,
+  tokens: { text: string; confidence: number }[],
+  lineH: number,
+  textRight: number,
+  readNumber: (x0: number, x1: number, near: number | null) => Promise<{ text: string; minConfidence: number; tallest: number } | null>,
+): Promise<void> {
+  const order = line.words.map((w, i) => ({ w, i })).filter(({ w }) => w.text.trim());
+  if (!order.length) return;
+  const gaps: { x0: number; x1: number; before: number }[] = [];
+  // Logical order is right to left: the first word is the rightmost.
+  const first = order[0]!;
+  gaps.push({ x0: first.w.bbox.x1, x1: Math.min(textRight, first.w.bbox.x1 + lineH * 4), before: first.i });
+  for (let k = 0; k + 1 < order.length; k++) {
+    const right = order[k]!.w;
+    const left = order[k + 1]!.w;
+    if (right.bbox.x0 - left.bbox.x1 > lineH * 1.2) gaps.push({ x0: left.bbox.x1, x1: right.bbox.x0, before: order[k + 1]!.i });
+  }
+  const inserts: { at: number; token: { text: string; confidence: number } }[] = [];
+  const isNumber = (i: number | undefined) => i !== undefined && /[0-9٠-٩]/.test(tokens[i]?.text ?? '');
+  for (const g of gaps) {
+    // Beside a number already read, a "gap" is more likely the rest of that number than another one.
+    if (g.x1 - g.x0 < lineH * 0.6 || isNumber(g.before) || isNumber(g.before - 1)) continue;
+    const digits = await readNumber(g.x0, g.x1, null);
+    // A number has a digit at least half the line high (٠ alone is not a house number; specks are not digits).
+    if (digits?.text && !digits.text.includes('/') && digits.minConfidence > 0.8 && digits.tallest >= lineH * 0.45) inserts.push({ at: g.before, token: { text: toEasternDigits(digits.text), confidence: digits.minConfidence } });
+  }
+  for (const ins of inserts.sort((a, b) => b.at - a.at)) tokens.splice(ins.at, 0, ins.token);
 }
 
 /** Vertical line centres (fraction of card height) of the right-aligned front text: 4 name/address lines + the NID. */
