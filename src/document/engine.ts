@@ -554,7 +554,7 @@ function nameField(line: { text: string; confidence: number }, single = false): 
 }
 
 /** Address lines: words checked against the place lexicon; numbers come from the glyph reader as they are. */
-export function addressField(text: string, lineConfidence: number, line2 = false): FieldValue {
+function addressField(text: string, lineConfidence: number, line2 = false): FieldValue {
   if (!text) return { value: null, confidence: lineConfidence };
   const fixed = correctLine(text, placeLexicon());
   const fix = line2 ? { ...fixed, text: dashBeforeGovernorate(fixed.text) } : fixed;

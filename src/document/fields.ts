@@ -421,7 +421,7 @@ export async function rereadDigitWords(card: RawImage, box: Box, line: TextLine,
   const top = Math.max(0, Math.floor(lineTop) - m);
   const height = Math.min(crops.height - top, Math.ceil(lineBottom - lineTop) + 2 * m);
   /** Reads a number between x0 and x1; `near` (crop x) picks the run of glyphs tesseract saw, when it saw one. */
-  const readNumber = async (x0: number, x1: number, near: number | null) => {
+  const readNumber: NumberReader = async (x0, x1, near) => {
     const left = Math.max(0, Math.floor(x0) + 1);
     const width = Math.min(crops.width - left, Math.ceil(x1) - 1 - left);
     if (width < 4 || height < 4) return null;
@@ -488,8 +488,6 @@ export async function rereadDigitWords(card: RawImage, box: Box, line: TextLine,
     // Right-aligned text ends at the layout's text edge; beyond it (plus the rectification's slack) is artwork.
     const textRight = textEdge === undefined ? crops.width : Math.min(crops.width, ((textEdge + 0.015 - box.x) / box.w) * crops.width);
     await findDroppedNumbers(line, tokens, lineH, textRight, readNumber);
-  }
-  if (lookalikes) {
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!.text;
       // Left as tesseract read it: a dot or a zero between two words is the dash of "street - district".
@@ -509,6 +507,9 @@ export async function rereadDigitWords(card: RawImage, box: Box, line: TextLine,
   return { text: text === line.text.replace(/\s+/g, ' ').trim() ? line.text : text, confidence };
 }
 
+/** Reads a number between two crop x positions (see rereadDigitWords); `near` picks the run at a word. */
+type NumberReader = (x0: number, x1: number, near: number | null) => Promise<{ text: string; minConfidence: number; tallest: number } | null>;
+
 /**
  * Tesseract leaves out a number it cannot read at all (٢٩ شارع ... comes back as شارع ...): a gap between
  * words wider than a space, or the stretch right of the first word up to the text edge, that the glyph reader
@@ -519,7 +520,7 @@ async function findDroppedNumbers(
   tokens: { text: string; confidence: number }[],
   lineH: number,
   textRight: number,
-  readNumber: (x0: number, x1: number, near: number | null) => Promise<{ text: string; minConfidence: number; tallest: number } | null>,
+  readNumber: NumberReader,
 ): Promise<void> {
   const order = line.words.map((w, i) => ({ w, i })).filter(({ w }) => w.text.trim());
   if (!order.length) return;
