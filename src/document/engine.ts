@@ -17,7 +17,7 @@ import { loadOpenCV, type OpenCV } from './cv.js';
 import { findCards, shortSide, warpQuad, type CardCandidate, type Quad } from './detect.js';
 import { alignedCandidates } from './refine.js';
 import {
-  GENDER_WORDS, MARITAL_WORDS, RELIGION_WORDS, TEXT_MIN_CONFIDENCE, clipBackText, findVocabularyWord, pixelBox, readBackDates, readDate, readIdKey,
+  GENDER_WORDS, MARITAL_WORDS, RELIGION_WORDS, TEXT_MIN_CONFIDENCE, clipBackText, findVocabularyWord, hasUnreadMarks, lostNumber, pixelBox, readBackDates, readDate, readIdKey,
   mergeLineNet, readIdLineByNet, readIdNumber, readText, registerBox, registerFrontLines, rereadDigitWords, snapToVocabulary, withLineNet, type FieldValue, type IdReading,
 } from './fields.js';
 import { crop, decodeRgb, encodeRaw, rotate180, toGrey, type RawImage } from './image.js';
@@ -561,7 +561,8 @@ function addressField(text: string, lineConfidence: number, line2 = false): Fiel
   // Slips are fixed, but known words vouch for little here: an address is mostly common words (مركز, قسم, the
   // governorate), and a misread district or house number is still a known word or a number. The line keeps
   // tesseract's confidence; a two-edit fix makes it unsure.
-  const confidence = fix.corrected2 ? Math.min(lineConfidence, TEXT_MIN_CONFIDENCE - 0.01) : lineConfidence;
+  const unsure = fix.corrected2 || hasUnreadMarks(fix.text) || (!line2 && lostNumber(fix.text));
+  const confidence = unsure ? Math.min(lineConfidence, TEXT_MIN_CONFIDENCE - 0.01) : lineConfidence;
   return { value: fix.text, confidence };
 }
 

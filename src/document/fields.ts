@@ -428,7 +428,7 @@ export async function rereadDigitWords(card: RawImage, box: Box, line: TextLine,
     // White margins on both sides: the glyph reader ignores blobs wider than half the crop (frames, artwork),
     // which a lone digit in a word-tight crop would be.
     const pad = height;
-    const digits = await readDigitLine(padWhite(crop(crops, { left, top, width, height }), pad, 0), loadDigitTemplates());
+    const digits = await readDigitLine(padWhite(crop(crops, { left, top, width, height }), pad, 0), loadDigitTemplates(), { splitTouching: true });
     // Tesseract's word boxes do not always hold a word's last stroke: ink cut by the crop's edge is the end of a
     // neighbouring word (or the card's artwork), not a digit (١٨ read as ٦١٨).
     // Specks a tenth of the line high are noise, not digits (٠, the smallest, is about a fifth).
@@ -461,8 +461,10 @@ export async function rereadDigitWords(card: RawImage, box: Box, line: TextLine,
       lookalikes &&
       t.length > 0 &&
       !placeLexicon().has(t) &&
-      !/^[-–/]+$/.test(t) &&
-      ((t.length <= 2 && !/^[\u0621-\u064A]{2}$/.test(t)) || (t.length <= 3 && /ه/.test(t) && /^[ءاآأإلهو0-9٠-٩*)(+<>.،؛]+$/.test(t)));
+      !/^[-–]+$/.test(t) &&
+      // A lone alef before a word starting with ل is the article split off ("ا لنحرير"), joined below.
+      !(t === 'ا' && /^ل/.test(line.words[i + 1]?.text.trim() ?? '')) &&
+      ((t.length <= 2 && !/^[\u0621-\u064A]{2}$/.test(t)) || (t.length <= 3 && /[هم]/.test(t) && /^[ءاآأإلهوم0-9٠-٩*)(+<>.،؛]+$/.test(t)));
     if (!numeric && !lookalike) continue;
     // Tesseract's box often holds only part of a number (the digits it could not read are left out): read from
     // the neighbouring word on the left to the one on the right, over the whole line's height.
@@ -492,9 +494,10 @@ export async function rereadDigitWords(card: RawImage, box: Box, line: TextLine,
       const t = tokens[i]!.text;
       // Left as tesseract read it: a dot or a zero between two words is the dash of "street - district".
       if (/^(\.|[0٠]+)$/.test(t) && i > 0 && i < tokens.length - 1) tokens[i] = { ...tokens[i]!, text: '-' };
-      // The alef of "ال" read as ١ and split off ("١ لرقة" for "الرقة"): joined back when that makes a known word.
+      // The alef of "ال" split off ("ا لرقة"), or read as ١ ("١ لرقة"), is joined back: an alef, always; a ١ when
+      // that makes a known word.
       const next = tokens[i + 1]?.text ?? '';
-      if (/^[1١]$/.test(t) && /^ل[\u0621-\u064A]+$/.test(next) && placeLexicon().has(`ا${next}`)) {
+      if ((t === 'ا' || (/^[1١]$/.test(t) && placeLexicon().has(`ا${next}`))) && /^ل[\u0621-\u064A]+$/.test(next)) {
         tokens[i] = { ...tokens[i]!, text: '' };
         tokens[i + 1] = { ...tokens[i + 1]!, text: `ا${next}` };
       }
@@ -505,6 +508,23 @@ export async function rereadDigitWords(card: RawImage, box: Box, line: TextLine,
   // Line confidence = mean word confidence, with a re-read number counting at the glyph reader's confidence.
   const confidence = tokens.length ? tokens.reduce((a, b) => a + b.confidence, 0) / tokens.length : line.confidence;
   return { text: text === line.text.replace(/\s+/g, ' ').trim() ? line.text : text, confidence };
+}
+
+/**
+ * Cards print Eastern digits and Arabic letters only: a Latin digit or letter, or a stray symbol, still in a line
+ * after the digit re-read is something neither reader could read (tesseract's guess at ٢–٩, or a smudge).
+ */
+export function hasUnreadMarks(text: string): boolean {
+  return /[0-9A-Za-z<>+*()“”"'!?@#$%^&=_|\\[\]{}~]/.test(text);
+}
+
+/** Words an address always follows with a number ("فيلا ٣٥ مجموعة ٨ - الرحاب"). */
+const NUMBERED_WORDS = new Set(['فيلا', 'مجموعة', 'مجموعه', 'بلوك', 'شقة', 'شقه']);
+
+/** A numbered word (NUMBERED_WORDS) with no number after it: the number was read as nothing. */
+export function lostNumber(text: string): boolean {
+  const words = text.split(/\s+/);
+  return words.some((w, i) => NUMBERED_WORDS.has(w) && !/^[0-9٠-٩]/.test(words[i + 1] ?? ''));
 }
 
 /** Reads a number between two crop x positions (see rereadDigitWords); `near` picks the run at a word. */

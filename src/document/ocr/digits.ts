@@ -290,6 +290,11 @@ export interface SegmentOptions {
   deepenFaintInk?: boolean;
   /** Multiplies the ink threshold: below 1 thins strokes (separates digits blur joined), above 1 thickens them. */
   thresholdScale?: number;
+  /**
+   * Cut blobs wider than a digit at their thinnest column (splitTouching): house numbers in the address font
+   * are set tight, and two ٨ touch at the foot (٨٨ came back as one blob, dropped as too wide: ١٨٨ read ١).
+   */
+  splitTouching?: boolean;
 }
 
 export interface SegmentedGlyph {
@@ -330,7 +335,8 @@ export function segmentDigits(m: InkMask, opts: SegmentOptions = {}): SegmentedG
   const lineHs = inLine.map(heightOf).sort((a, b) => a - b);
   big = lineHs[Math.floor(lineHs.length * 0.75)] ?? big;
   const medMid = inLine.map((c) => (c.y0 + c.y1) / 2).sort((a, b) => a - b)[inLine.length >> 1] ?? mid;
-  const keep = sized.filter((c) => {
+  const pieces = opts.splitTouching ? sized.flatMap((c) => splitTouching(c, comps, lab, W, big)) : sized;
+  const keep = pieces.filter((c) => {
     const h = heightOf(c);
     const w = widthOf(c);
     const cm = (c.y0 + c.y1) / 2;
@@ -361,6 +367,41 @@ export function segmentDigits(m: InkMask, opts: SegmentOptions = {}): SegmentedG
   const run = mergeSplitGlyphs(pickRun(glyphs, big, opts), big, opts.expectGlyphs);
   let paper: number | undefined;
   return run.map((g) => ({ glyph: g, f: glyphFeature(g, lab, W, big, medMid), patch: () => glyphPatch(m, g, big, medMid, (paper ??= percentiles(m.grey, 0.75)[0]!)) }));
+}
+
+/**
+ * A line-high blob wider than a digit, cut where the ink is thinnest (two glyphs touching at a foot or a serif
+ * join through a few pixels), recursively. The right part gets a new id in `lab` and `comps`. Left whole when no
+ * column is thin (a wide blob of one piece: a frame, artwork), which the caller's size filter then drops.
+ */
+function splitTouching(c: Component, comps: Component[], lab: Int32Array, W: number, big: number): Component[] {
+  const h = c.y1 - c.y0 + 1;
+  const w = c.x1 - c.x0 + 1;
+  if (h < big * 0.5 || h > big * 1.3 || w <= big * 1.2 || w > big * 4) return [c];
+  const cols = new Array<number>(w).fill(0);
+  for (let y = c.y0; y <= c.y1; y++) for (let x = c.x0; x <= c.x1; x++) if (lab[y * W + x] === c.id) cols[x - c.x0]++;
+  const margin = Math.round(big * 0.3);
+  let cut = -1;
+  for (let x = margin; x < w - margin; x++) if (cut < 0 || cols[x]! < cols[cut]!) cut = x;
+  if (cut < 0 || cols[cut]! > Math.max(...cols) * 0.25) return [c];
+  const right: Component = { id: comps.length, x0: W, y0: Infinity, x1: 0, y1: 0, area: 0 };
+  const left: Component = { ...c, x0: W, y0: Infinity, x1: 0, y1: 0, area: 0 };
+  comps.push(right);
+  for (let y = c.y0; y <= c.y1; y++) {
+    for (let x = c.x0; x <= c.x1; x++) {
+      const i = y * W + x;
+      if (lab[i] !== c.id) continue;
+      const part = x - c.x0 > cut ? right : left;
+      if (part === right) lab[i] = right.id;
+      part.x0 = Math.min(part.x0, x);
+      part.x1 = Math.max(part.x1, x);
+      part.y0 = Math.min(part.y0, y);
+      part.y1 = Math.max(part.y1, y);
+      part.area++;
+    }
+  }
+  if (!left.area || !right.area) return [c];
+  return [...splitTouching(left, comps, lab, W, big), ...splitTouching(right, comps, lab, W, big)];
 }
 
 /**
