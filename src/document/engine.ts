@@ -18,7 +18,7 @@ import { findCards, shortSide, warpQuad, type CardCandidate, type Quad } from '.
 import { alignedCandidates } from './refine.js';
 import {
   GENDER_WORDS, MARITAL_WORDS, RELIGION_WORDS, TEXT_MIN_CONFIDENCE, clipBackText, findVocabularyWord, hasUnreadMarks, lostNumber, pixelBox, readBackDates, readDate, readIdKey,
-  mergeLineNet, readIdLineByNet, readIdNumber, readText, registerBox, registerFrontLines, rereadDigitWords, snapToVocabulary, withLineNet, type FieldValue, type IdReading,
+  mergeLineNet, readIdLineByConsensus, readIdLineByNet, readIdNumber, readText, registerBox, registerFrontLines, rereadDigitWords, snapToVocabulary, withLineNet, type FieldValue, type IdReading,
 } from './fields.js';
 import { crop, decodeRgb, encodeRaw, rotate180, toGrey, type RawImage } from './image.js';
 import { BACK_BOXES, CANONICAL_H, CANONICAL_W, FRONT_BOXES, FRONT_LINES, type Box, type PixelBox } from './layout.js';
@@ -111,6 +111,11 @@ const OTHER_SIDE_CANDIDATES = 2;
  * the right ones all had ≥ 0.904; the two wrong ones had 0.802 (three digits off) and 0.001.
  */
 const RULED_OUT_MIN_CONFIDENCE = 0.9;
+/**
+ * Candidates (best first) read by the line network's offset consensus when none read a number: on the calibration
+ * set's missed captures, every capture it read had its sure readings on the first candidate.
+ */
+const CONSENSUS_CANDIDATES = 1;
 
 export { TEXT_MIN_CONFIDENCE };
 
@@ -188,11 +193,13 @@ export class DocumentEngine {
     let unsure: (Located & { oriented: Oriented }) | null = null;
     let afterUnsure = 0;
     let unreadOutlines = 0;
+    const firstCandidates: Located[] = [];
     for (const found of candidates) {
       if (unsure && afterUnsure++ >= UNSURE_EXTRA_CANDIDATES) break;
       const card = warpQuad(this.cv, photo, found.quad, CANONICAL_W, CANONICAL_H);
       const quality = judgeQuality(laplacianVariance(this.cv, toGrey(card)), found.shortSidePx, glareFraction(card));
       const cues = sideCues(card);
+      if (firstCandidates.length < CONSENSUS_CANDIDATES) firstCandidates.push({ found, card, quality, cues });
       if (!found.fromFrame && !found.rough) firstOutline ??= { found, card, quality, cues };
       const oriented = await this.orient(card, cues, now);
       if (oriented?.id.idNumber && oriented.id.confidence >= ID_MIN_CONFIDENCE) {
@@ -208,6 +215,15 @@ export class DocumentEngine {
       }
       if (oriented?.id.idNumber && (!unsure || oriented.id.confidence > unsure.oriented.id.confidence)) unsure = { found, card, quality, cues, oriented };
       if (oriented) fallback ??= { found, card, quality, cues, oriented };
+    }
+    if (!unsure) {
+      for (const c of firstCandidates) {
+        const oriented = await this.orientByConsensus(c.card, c.cues, now);
+        if (oriented) {
+          timings.classify = performance.now() - t;
+          return { photo, ...c, oriented };
+        }
+      }
     }
     timings.classify = performance.now() - t;
     if (unsure) return { photo, ...unsure };
@@ -236,16 +252,37 @@ export class DocumentEngine {
       const score = -Math.abs(n - 14) + id.line.minConfidence + (h.margin > 0 ? 1 : 0);
       if (!best || score > best.score) best = { o, score };
     }
-    // Each side's best-ranked orientation first, then the others.
-    const firstOfSide = tried.filter((o, i) => tried.findIndex((x) => x.side === o.side) === i);
-    const likeliest = [...firstOfSide, ...tried.filter((o) => !firstOfSide.includes(o))];
-    for (const o of likeliest.slice(0, LINE_NET_HYPOTHESES)) {
+    for (const o of likeliest(tried).slice(0, LINE_NET_HYPOTHESES)) {
       const id = withLineNet(o.id, o.card, idBox(o.side), now);
       if (id.idNumber) return { ...o, id };
     }
     // No valid number in any orientation: still an ID if a 14-glyph-like number line or the barcode is there.
     const barcode = Math.max(cues.barcodeUpright, cues.barcodeFlipped);
     if (best && (Math.abs(best.o.id.line.glyphs.length - 14) <= 3 || barcode >= BARCODE_MIN)) return best.o;
+    return null;
+  }
+
+  /**
+   * Last resort for a capture where no candidate read a number: the line network's offset consensus
+   * (readIdLineByConsensus) on the likeliest orientations (as in orient), then on a side the cues ruled out, in
+   * the orientation its own cue gives (a blurred back's barcode is too faint to count, not gone), where every
+   * vote must reach RULED_OUT_MIN_CONFIDENCE.
+   */
+  private async orientByConsensus(card: RawImage, cues: SideCues, now: Date): Promise<Oriented | null> {
+    const ranked = rankSides(cues);
+    const hypotheses = likeliest(ranked).slice(0, LINE_NET_HYPOTHESES).map((h) => ({ ...h, minConfidence: ID_MIN_CONFIDENCE }));
+    for (const side of (['front', 'back'] as const).filter((s) => !ranked.some((h) => h.side === s))) {
+      const flipped = side === 'back' ? cues.barcodeFlipped > cues.barcodeUpright : cues.portraitFlipped > cues.portraitUpright;
+      hypotheses.push({ side, flipped, margin: 0, minConfidence: RULED_OUT_MIN_CONFIDENCE });
+    }
+    const flipped = rotate180(card);
+    for (const h of hypotheses) {
+      const upright = h.flipped ? flipped : card;
+      const byNet = readIdLineByConsensus(upright, idBox(h.side), now, h.minConfidence);
+      if (!byNet) continue;
+      const glyphs = await readIdNumber(upright, idBox(h.side), now);
+      return { side: h.side, card: upright, id: { ...glyphs, choice: null, idNumber: byNet.idNumber, confidence: byNet.confidence } };
+    }
     return null;
   }
 
@@ -649,4 +686,10 @@ export function governorateOf(address2: string): string | null {
   const names = Object.values(GOVERNORATES).map((g) => g.ar);
   const hit = snapToVocabulary(tail, names, 0.25) ?? snapToVocabulary(address2.split(' ').pop() ?? '', names, 0.25);
   return hit ? hit.value : names.find((n) => normalizeArabic(address2).endsWith(normalizeArabic(n))) ?? null;
+}
+
+/** Each side's best-ranked orientation first, then the others (the order they came in otherwise). */
+function likeliest<T extends { side: Side }>(ranked: T[]): T[] {
+  const firstOfSide = ranked.filter((o, i) => ranked.findIndex((x) => x.side === o.side) === i);
+  return [...firstOfSide, ...ranked.filter((o) => !firstOfSide.includes(o))];
 }
