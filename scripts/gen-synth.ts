@@ -25,13 +25,13 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { degrade, type Attack } from '../src/document/synth/degrade.js';
+import { setSideCapture, type CaptureLevel } from '../src/document/synth/capture.js';
 import { missingFonts } from '../src/document/synth/fonts.js';
 import { renderCard } from '../src/document/synth/render.js';
-import { Rng, seedFrom } from '../src/document/synth/rng.js';
+import { seedFrom } from '../src/document/synth/rng.js';
 import { randomCardSpec } from '../src/document/synth/spec.js';
 
-type Level = 'clean' | 'light' | 'medium' | 'heavy';
+type Level = CaptureLevel;
 
 function parseArgs(argv: string[]) {
   const a: Record<string, string | boolean> = {};
@@ -95,11 +95,9 @@ export async function generateSet(o: GenOptions) {
       const card = await renderCard(spec, { sides: o.sides });
       for (let s = 0; s < o.sides.length; s++) {
         const side = o.sides[s];
-        const rng = new Rng(seedFrom(cardSeed, side, 'capture'));
-        const attack: Attack | null = o.attacks && rng.bool(o.attackRate) ? rng.pick(['screen', 'photocopy', 'print'] as const) : null;
-        const level: Level = o.level === 'mixed' ? rng.weighted([['clean', 0.15], ['light', 0.35], ['medium', 0.35], ['heavy', 0.15]] as const) : o.level;
         const png = side === 'front' ? card.front : card.back;
-        const d = await degrade(png, rng, { attack, level });
+        const d = await setSideCapture(cardSeed, png, side, o);
+        const attack = d.attack;
         const base = `${String(i).padStart(5, '0')}_${side}`;
         writeFileSync(join(o.out, `${base}.jpg`), d.image);
         if (o.clean) writeFileSync(join(o.out, `${base}.png`), png);

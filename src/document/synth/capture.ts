@@ -4,8 +4,8 @@
  */
 import { randomCardSpec } from './spec.js';
 import { renderCard, type CardLabels } from './render.js';
-import { degrade } from './degrade.js';
-import { Rng } from './rng.js';
+import { degrade, type Attack, type Degraded } from './degrade.js';
+import { Rng, seedFrom } from './rng.js';
 
 /** Today's date, so generated cards are valid (not expired) whenever they are made. */
 export const TODAY = new Date().toISOString().slice(0, 10);
@@ -27,4 +27,26 @@ export async function capturedCard(seed: number, portrait?: Buffer, today: strin
   const front = await degrade(card.front, rng, { ...CAPTURE, angle: 2 });
   const back = await degrade(card.back, rng, { ...CAPTURE, angle: -2 });
   return { front: front.image, back: back.image, labels: card.labels };
+}
+
+export type CaptureLevel = 'clean' | 'light' | 'medium' | 'heavy';
+
+/** How an evaluation set (scripts/gen-synth.ts) degrades its captures. */
+export interface SetCaptureOptions {
+  attacks: boolean;
+  /** Share of attack captures when `attacks`. */
+  attackRate: number;
+  /** 'mixed': 15 % clean, 35 % light, 35 % medium, 15 % heavy. */
+  level: CaptureLevel | 'mixed';
+}
+
+/**
+ * One side of a set's card photographed as the set does it. The attack and the level are drawn from the capture's
+ * own seed, so any capture of a set can be made again alone (a test re-makes the ones a change was measured on).
+ */
+export async function setSideCapture(cardSeed: number, png: Buffer, side: 'front' | 'back', o: SetCaptureOptions): Promise<Degraded & { attack: Attack | null; level: CaptureLevel }> {
+  const rng = new Rng(seedFrom(cardSeed, side, 'capture'));
+  const attack: Attack | null = o.attacks && rng.bool(o.attackRate) ? rng.pick(['screen', 'photocopy', 'print'] as const) : null;
+  const level: CaptureLevel = o.level === 'mixed' ? rng.weighted([['clean', 0.15], ['light', 0.35], ['medium', 0.35], ['heavy', 0.15]] as const) : o.level;
+  return { ...(await degrade(png, rng, { attack, level })), attack, level };
 }

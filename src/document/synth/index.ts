@@ -9,4 +9,4 @@ export { renderDigitGlyphs, digitFontFiles, glyphToPng, type DigitGlyph, type Di
 export { Rng, mulberry32, seedFrom } from './rng.js';
 export { TEXT_FONTS, HEADER_FONTS, SERIAL_FONTS, missingFonts, type FontSpec } from './fonts.js';
 export { homography, invert3, mapPoint, warpInto, type Mat3, type Point } from './warp.js';
-export { capturedCard, TODAY, type CapturedCard } from './capture.js';
+export { capturedCard, setSideCapture, TODAY, type CapturedCard, type CaptureLevel, type SetCaptureOptions } from './capture.js';
