@@ -17,7 +17,7 @@ import { loadOpenCV, type OpenCV } from './cv.js';
 import { findCards, shortSide, warpQuad, type CardCandidate, type Quad } from './detect.js';
 import { alignedCandidates } from './refine.js';
 import {
-  GENDER_WORDS, MARITAL_WORDS, RELIGION_WORDS, TEXT_MIN_CONFIDENCE, clipBackText, findVocabularyWord, hasUnreadMarks, lostNumber, pixelBox, readBackDates, readDate, readIdKey,
+  DISAGREEMENT_CONFIDENCE, GENDER_WORDS, MARITAL_WORDS, RELIGION_WORDS, TEXT_MIN_CONFIDENCE, clipBackText, findVocabularyWord, hasUnreadMarks, lostNumber, pixelBox, readBackDates, readDate, readIdKey,
   mergeLineNet, readIdLineByConsensus, readIdLineByNet, readIdNumber, readText, registerBox, registerFrontLines, rereadDigitWords, snapToVocabulary, withLineNet, type FieldValue, type IdReading,
 } from './fields.js';
 import { crop, decodeRgb, encodeRaw, rotate180, toGrey, type RawImage } from './image.js';
@@ -216,7 +216,10 @@ export class DocumentEngine {
       if (oriented?.id.idNumber && (!unsure || oriented.id.confidence > unsure.oriented.id.confidence)) unsure = { found, card, quality, cues, oriented };
       if (oriented) fallback ??= { found, card, quality, cues, oriented };
     }
-    if (!unsure) {
+    // Also over a number neither reader was sure of (under DISAGREEMENT_CONFIDENCE: not two sure readers that
+    // disagree, nor an implausible holder's age, which stay flagged), as a sure network reading replaces an
+    // unsure glyph reading in mergeLineNet.
+    if (!unsure || unsure.oriented.id.confidence < DISAGREEMENT_CONFIDENCE) {
       for (const c of firstCandidates) {
         const oriented = await this.orientByConsensus(c.card, c.cues, now);
         if (oriented) {

@@ -144,7 +144,7 @@ export function readIdLineByConsensus(card: RawImage, box: Box, now: Date, minCo
  * the network is less than SURE_NET sure of it, whose glyph's height does not fit the digit read (SHORT_DIGIT,
  * TALL_ZERO), or whose holder's age is implausible (ageCapped).
  */
-const DISAGREEMENT_CONFIDENCE = 0.5;
+export const DISAGREEMENT_CONFIDENCE = 0.5;
 const SURE_TEMPLATE = 0.9;
 /**
  * With the convolutional network, capping every overruled sure template digit cost 2.7 % of right readings (true
