@@ -29,7 +29,7 @@ import { loadDigitNet } from './ocr/digit-net.js';
 import { loadLineNet } from './ocr/line-net.js';
 import { TextReader, type TextLine } from './ocr/text.js';
 import { glareFraction, judgeQuality, judgeSpoof, laplacianVariance, meanChroma, recaptureScores, type QualityResult, type SpoofResult } from './spoof.js';
-import { correctLine, jobLexicon, nameLexicon, placeLexicon, type LineCorrection } from './lexicon.js';
+import { correctLine, guessedAmongNames, jobLexicon, nameLexicon, placeLexicon, type LineCorrection } from './lexicon.js';
 import { governorateEnglish, transliterateAddress, transliterateName } from './transliterate.js';
 
 export type Side = 'front' | 'back';
@@ -601,7 +601,7 @@ function addressField(text: string, lineConfidence: number, line2 = false): Fiel
   // Slips are fixed, but known words vouch for little here: an address is mostly common words (مركز, قسم, the
   // governorate), and a misread district or house number is still a known word or a number. The line keeps
   // tesseract's confidence; a two-edit fix makes it unsure.
-  const unsure = fix.corrected2 || hasUnreadMarks(fix.text) || (!line2 && lostNumber(fix.text));
+  const unsure = fix.corrected2 || (!line2 && guessedAmongNames(fix)) || hasUnreadMarks(fix.text) || (!line2 && lostNumber(fix.text));
   const confidence = unsure ? Math.min(lineConfidence, TEXT_MIN_CONFIDENCE - 0.01) : lineConfidence;
   return { value: fix.text, confidence };
 }

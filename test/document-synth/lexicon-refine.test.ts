@@ -11,7 +11,7 @@ import { loadOpenCV, type OpenCV } from '../../src/document/cv.js';
 import type { Quad } from '../../src/document/detect.js';
 import { decodeRgb, type RawImage } from '../../src/document/image.js';
 import { dashBeforeGovernorate } from '../../src/document/engine.js';
-import { correctLine, nameLexicon, ocrDistance, placeLexicon } from '../../src/document/lexicon.js';
+import { correctLine, guessedAmongNames, nameLexicon, ocrDistance, placeLexicon } from '../../src/document/lexicon.js';
 import { alignOutlines, layoutScores, refineQuad, refineSource } from '../../src/document/refine.js';
 
 describe('lexicon correction', () => {
@@ -65,6 +65,15 @@ describe('lexicon correction', () => {
     const r = correctLine('١٢ شارع التحريز - الدقى', placeLexicon());
     assert.equal(compareKey(r.text), compareKey('١٢ شارع التحرير - الدقى'));
     assert.equal(r.corrected, 1);
+  });
+
+  it('calls a correction a guess where the line holds a name the lexicon does not know, unless it only moved dots', () => {
+    // ر read as م next to an unknown village name: the "fix" may be another place.
+    assert.ok(guessedAmongNames(correctLine('٢٩ شارع التحريم زقزوقة', placeLexicon())));
+    // The same slip in a line of known words, and a dot slip next to an unknown name, are ordinary corrections.
+    assert.ok(!guessedAmongNames(correctLine('٢٩ شارع التحريم', placeLexicon())));
+    assert.ok(!guessedAmongNames(correctLine('قرية ميث زقزوقة', placeLexicon())));
+    assert.ok(!guessedAmongNames(correctLine('قرية ميت زقزوقة', placeLexicon())));
   });
 });
 
