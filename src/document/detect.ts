@@ -37,9 +37,12 @@ const LINES_PER_BIN = 4;
 /**
  * Largest angle (radians) between a card's opposite sides in the photo. Perspective tilts them apart: a heavy
  * capture of the calibration set (seed 3) had its long sides 0.17 apart, and at the earlier limit of 0.17 its
- * outline, on a dark desk next to a sheet of paper that merged with it in every mask, was never formed.
+ * outline, on a dark desk next to a sheet of paper that merged with it in every mask, was never formed. Outlines
+ * with sides more than PARALLEL_SIDES_ANGLE apart are kept as SKEWED_OUTLINES extras per pass.
  */
 const OPPOSITE_SIDES_ANGLE = 0.25;
+const PARALLEL_SIDES_ANGLE = 0.17;
+const SKEWED_OUTLINES = 3;
 /** Score factor of an outline built from two sides and the card's aspect (cornerQuads). */
 const PARTIAL_OUTLINE = 0.75;
 /**
@@ -360,11 +363,12 @@ function lineQuadsAt(cv: OpenCV, grey: OpenCV, imgArea: number, lo: number, hi: 
       pairs.push([a, b]);
     }
   }
-  const found: { quad: Quad; score: number }[] = [];
+  const found: { quad: Quad; score: number; skewed: boolean }[] = [];
   for (let i = 0; i < pairs.length; i++) {
     for (let j = i + 1; j < pairs.length; j++) {
       const [a1, a2] = pairs[i]!;
       const [b1, b2] = pairs[j]!;
+      const skewed = Math.max(angleDiff(a1, a2), angleDiff(b1, b2)) > PARALLEL_SIDES_ANGLE;
       if (Math.abs(angleDiff(a1, b1) - Math.PI / 2) > 0.25) continue;
       const pts = [intersect(a1, b1), intersect(b1, a2), intersect(a2, b2), intersect(b2, a1)];
       if (pts.some((p) => !p || p.x < -5 || p.y < -5 || p.x > grey.cols + 5 || p.y > grey.rows + 5)) continue;
@@ -378,11 +382,14 @@ function lineQuadsAt(cv: OpenCV, grey: OpenCV, imgArea: number, lo: number, hi: 
       if (areaFrac < 0.015 || areaFrac > 0.995) continue;
       const aspectFit = Math.exp(-Math.abs(Math.log(quadAspect(quad) / ID1_ASPECT)) * 6);
       const score = Math.min(1, meanCov / 0.85) * aspectFit * areaTerm(areaFrac);
-      found.push({ quad, score });
+      found.push({ quad, score, skewed });
     }
   }
   found.sort((a, b) => b.score - a.score);
-  return { fourSided: found.slice(0, 20), corners: cornerQuads(top, grey.cols, grey.rows, imgArea) };
+  // Outlines of strongly tilted sides come as a few extras: among the twenty best they crowded out outlines that
+  // the layout alignment turns into the card (a light capture of the eval set was lost that way).
+  const fourSided = [...found.filter((f) => !f.skewed).slice(0, 20), ...found.filter((f) => f.skewed).slice(0, SKEWED_OUTLINES)];
+  return { fourSided: fourSided.map(({ quad, score }) => ({ quad, score })), corners: cornerQuads(top, grey.cols, grey.rows, imgArea) };
 }
 
 /** Longest stretch of a line's segments that starts at `p` (gaps under `gap` bridged): its direction and length. */
