@@ -31,8 +31,6 @@ import { renderCard } from '../src/document/synth/render.js';
 import { seedFrom } from '../src/document/synth/rng.js';
 import { randomCardSpec } from '../src/document/synth/spec.js';
 
-type Level = CaptureLevel;
-
 function parseArgs(argv: string[]) {
   const a: Record<string, string | boolean> = {};
   for (let i = 0; i < argv.length; i++) {
@@ -62,7 +60,7 @@ export interface GenOptions {
   sides: Array<'front' | 'back'>;
   attacks: boolean;
   attackRate: number;
-  level: Level | 'mixed';
+  level: CaptureLevel | 'mixed';
   clean: boolean;
   concurrency: number;
   progress?: boolean;

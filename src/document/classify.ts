@@ -77,12 +77,17 @@ export const BARCODE_MIN = 0.28;
 /** Below this no back side is considered at all. */
 export const BARCODE_NONE = 0.1;
 
+/** A side's orientation by its own cue (the barcode's position on a back, the portrait's on a front). */
+export function sideGuess(c: SideCues, side: 'front' | 'back'): SideGuess {
+  if (side === 'back') return { side, flipped: c.barcodeFlipped > c.barcodeUpright, margin: Math.max(c.barcodeUpright, c.barcodeFlipped) - BARCODE_MIN };
+  return { side, flipped: c.portraitFlipped > c.portraitUpright, margin: Math.abs(c.portraitUpright - c.portraitFlipped) };
+}
+
 /** Most likely side and orientation, best first (the engine verifies by reading, and falls back in order). */
 export function rankSides(c: SideCues): SideGuess[] {
   const barcode = Math.max(c.barcodeUpright, c.barcodeFlipped);
-  const back: SideGuess = { side: 'back', flipped: c.barcodeFlipped > c.barcodeUpright, margin: barcode - BARCODE_MIN };
-  const frontFlipped = c.portraitFlipped > c.portraitUpright;
-  const front: SideGuess = { side: 'front', flipped: frontFlipped, margin: Math.abs(c.portraitUpright - c.portraitFlipped) };
+  const back = sideGuess(c, 'back');
+  const front = sideGuess(c, 'front');
   // Clear barcode evidence rules the front out, and its clear absence rules the back out: a flipped back's
   // NID line can otherwise land where a front's NID is read.
   const primary = barcode >= BARCODE_MIN ? [back] : barcode < BARCODE_NONE ? [front] : [front, back];

@@ -12,7 +12,7 @@ import {
   GENDER_AR, birthDateFinding, expiryFindings, finding, genderFinding, idKeyFinding, isoDate, mergeFindings, nidFindings,
   parsePrintedDate, releaseDateFindings, type ValidationFinding,
 } from './checks.js';
-import { BARCODE_MIN, rankSides, sideCues, type SideCues } from './classify.js';
+import { BARCODE_MIN, rankSides, sideCues, sideGuess, type SideCues } from './classify.js';
 import { loadOpenCV, type OpenCV } from './cv.js';
 import { findCards, shortSide, warpQuad, type CardCandidate, type Quad } from './detect.js';
 import { alignedCandidates } from './refine.js';
@@ -275,8 +275,7 @@ export class DocumentEngine {
     const ranked = rankSides(cues);
     const hypotheses = likeliest(ranked).slice(0, LINE_NET_HYPOTHESES).map((h) => ({ ...h, minConfidence: ID_MIN_CONFIDENCE }));
     for (const side of (['front', 'back'] as const).filter((s) => !ranked.some((h) => h.side === s))) {
-      const flipped = side === 'back' ? cues.barcodeFlipped > cues.barcodeUpright : cues.portraitFlipped > cues.portraitUpright;
-      hypotheses.push({ side, flipped, margin: 0, minConfidence: RULED_OUT_MIN_CONFIDENCE });
+      hypotheses.push({ ...sideGuess(cues, side), minConfidence: RULED_OUT_MIN_CONFIDENCE });
     }
     const flipped = rotate180(card);
     for (const h of hypotheses) {

@@ -122,7 +122,8 @@ const CONSENSUS_MIN_VOTES = 3;
  * right number came out sure at three or more offsets, and no wrong number came out sure at any (the 46 captures
  * the engine missed, three candidates each, both sides, both orientations). A number read at `minConfidence` or
  * more at CONSENSUS_MIN_VOTES offsets, and no other number read so at any, is taken with the mean confidence of
- * its votes. Up to eight network reads (~30 ms each): only for captures where nothing else read.
+ * its votes. Up to eight network reads (~50 ms each for an ID line, README step 4): only for captures where
+ * nothing else read.
  */
 export function readIdLineByConsensus(card: RawImage, box: Box, now: Date, minConfidence = LINE_NET_TRUST): { idNumber: string; confidence: number } | null {
   const votes = new Map<string, number[]>();
