@@ -18,9 +18,10 @@ export interface CardCandidate {
   score: number;
   /**
    * Where the outline came from; 'corner' = two sides and the card's aspect (cornerQuads), only roughly where
-   * the hidden sides are; 'layout' = moved by alignment with the printed layout (refine.ts).
+   * the hidden sides are; 'layout' = moved by alignment with the printed layout (refine.ts); 'mask' = from the card
+   * mask network's outline (card-net.ts).
    */
-  method: 'contour' | 'lines' | 'corner' | 'frame' | 'layout';
+  method: 'contour' | 'lines' | 'corner' | 'frame' | 'layout' | 'mask';
   /** Short side of the card in source pixels (resolution check). */
   shortSidePx: number;
 }

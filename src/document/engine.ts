@@ -15,7 +15,8 @@ import {
 import { BARCODE_MIN, rankSides, sideCues, sideGuess, type SideCues } from './classify.js';
 import { loadOpenCV, type OpenCV } from './cv.js';
 import { findCards, shortSide, warpQuad, type CardCandidate, type Quad } from './detect.js';
-import { alignedCandidates } from './refine.js';
+import { alignOutlines, alignedCandidates, quadDistance } from './refine.js';
+import { cardNetQuad, loadCardNet } from './card-net.js';
 import {
   DISAGREEMENT_CONFIDENCE, GENDER_WORDS, MARITAL_WORDS, RELIGION_WORDS, TEXT_MIN_CONFIDENCE, clipBackText, findVocabularyWord, hasUnreadMarks, lostNumber, pixelBox, readBackDates, readDate, readIdKey,
   mergeLineNet, readIdLineByConsensus, readIdLineByNet, readIdNumber, readText, registerBox, registerFrontLines, rereadDigitWords, snapToVocabulary, withLineNet, type FieldValue, type IdReading,
@@ -116,6 +117,10 @@ const RULED_OUT_MIN_CONFIDENCE = 0.9;
  * set's missed captures, every capture it read had its sure readings on the first candidate.
  */
 const CONSENSUS_CANDIDATES = 1;
+/** A mask candidate this close to a candidate already read (share of its diagonal) is that candidate again. */
+const MASK_SAME_OUTLINE = 0.01;
+/** An edge outline this close to the mask's aligned quad (share of its diagonal) is taken as the card's edge. */
+const MASK_SNAP = 0.04;
 
 export { TEXT_MIN_CONFIDENCE };
 
@@ -141,6 +146,7 @@ export class DocumentEngine {
     loadDigitNet();
     loadLineNet('id');
     loadLineNet('date');
+    loadCardNet();
     return new DocumentEngine(cv, text);
   }
 
@@ -166,7 +172,7 @@ export class DocumentEngine {
       let n = 0;
       for (const a of aligned) {
         // The list is longer while no candidate has read a valid number (`unsure` is set once one has).
-        if (n++ >= (unsure ? MAX_CARD_CANDIDATES : MAX_UNREAD_CANDIDATES)) return;
+        if (n++ >= (seen.unsure ? MAX_CARD_CANDIDATES : MAX_UNREAD_CANDIDATES)) return;
         const found = outlines[a.source]!;
         // A whole-frame candidate whose content matches the layout fairly well is a tight crop of a card.
         const fromFrame = found.method === 'frame' && a.layoutScore < FRAME_CARD_LAYOUT_SCORE;
@@ -182,57 +188,104 @@ export class DocumentEngine {
     // Outlines best first; the first whose content reads as an ID card wins (papers and phones look card-like).
     t = performance.now();
     type Located = { found: CardCandidate; card: RawImage; quality: QualityResult; cues: SideCues };
-    // The best candidate that is an outline in the photo, not just the whole frame: its quality decides between
-    // "a card we cannot read" (5006) and "not an ID" (5001); without one there is no card at all (3011).
-    let firstOutline: Located | null = null;
-    // An outline whose number line looks right but does not read as a valid NID is kept as a fallback only:
-    // a later outline (the true card edge rather than an inner panel or a merged blob) may read it cleanly.
-    let fallback: (Located & { oriented: Oriented }) | null = null;
-    // A valid number read without confidence may come from an outline a few per cent off (the number line cut
-    // at the card's edge): the other candidates are read too, and the most confident reading wins.
-    let unsure: (Located & { oriented: Oriented }) | null = null;
-    let afterUnsure = 0;
-    let unreadOutlines = 0;
-    const firstCandidates: Located[] = [];
-    for (const found of candidates) {
-      if (unsure && afterUnsure++ >= UNSURE_EXTRA_CANDIDATES) break;
+    type Read = Located & { oriented: Oriented };
+    const seen = {
+      // The best candidate that is an outline in the photo, not just the whole frame: its quality decides between
+      // "a card we cannot read" (5006) and "not an ID" (5001); without one there is no card at all (3011).
+      firstOutline: null as Located | null,
+      // An outline whose number line looks right but does not read as a valid NID is kept as a fallback only:
+      // a later outline (the true card edge rather than an inner panel or a merged blob) may read it cleanly.
+      fallback: null as Read | null,
+      // A valid number read without confidence may come from an outline a few per cent off (the number line cut
+      // at the card's edge): the other candidates are read too, and the most confident reading wins.
+      unsure: null as Read | null,
+      unreadOutlines: 0,
+      /** Candidates the offset consensus reads when none gave a sure number. */
+      forConsensus: [] as Located[],
+      tried: [] as Quad[],
+    };
+    /** Reads one candidate: the reading when its number is sure, else null (with `seen` updated). */
+    const attempt = async (found: CardCandidate & { fromFrame: boolean; rough: boolean }, consensus: boolean): Promise<Read | null> => {
+      seen.tried.push(found.quad);
       const card = warpQuad(this.cv, photo, found.quad, CANONICAL_W, CANONICAL_H);
       const quality = judgeQuality(laplacianVariance(this.cv, toGrey(card)), found.shortSidePx, glareFraction(card));
       const cues = sideCues(card);
-      if (firstCandidates.length < CONSENSUS_CANDIDATES) firstCandidates.push({ found, card, quality, cues });
-      if (!found.fromFrame && !found.rough) firstOutline ??= { found, card, quality, cues };
-      const oriented = await this.orient(card, cues, now);
-      if (oriented?.id.idNumber && oriented.id.confidence >= ID_MIN_CONFIDENCE) {
-        timings.classify = performance.now() - t;
-        return { photo, found, card, quality, cues, oriented };
+      if (consensus) seen.forConsensus.push({ found, card, quality, cues });
+      if (!found.fromFrame && !found.rough) seen.firstOutline ??= { found, card, quality, cues };
+      // On a mask outline (a cell of the mask, ~2 % of the photo, off at best) only a number the glyph reader chose
+      // counts: on the calibration set the line network alone was sure of a wrong number there (capture 77,
+      // front: 0.98), where its trust was calibrated on edge outlines.
+      const counts = (o: Oriented | null) => (found.method !== 'mask' || !o?.id.idNumber || o.id.choice?.idNumber === o.id.idNumber ? o : null);
+      const oriented = counts(await this.orient(card, cues, now));
+      if (oriented?.id.idNumber && oriented.id.confidence >= ID_MIN_CONFIDENCE) return { found, card, quality, cues, oriented };
+      if (!oriented?.id.idNumber && seen.unreadOutlines++ < OTHER_SIDE_CANDIDATES) {
+        const other = counts(await this.orientAsRuledOut(card, cues, now));
+        if (other) return { found, card, quality, cues, oriented: other };
       }
-      if (!oriented?.id.idNumber && unreadOutlines++ < OTHER_SIDE_CANDIDATES) {
-        const other = await this.orientAsRuledOut(card, cues, now);
-        if (other) {
-          timings.classify = performance.now() - t;
-          return { photo, found, card, quality, cues, oriented: other };
-        }
-      }
-      if (oriented?.id.idNumber && (!unsure || oriented.id.confidence > unsure.oriented.id.confidence)) unsure = { found, card, quality, cues, oriented };
-      if (oriented) fallback ??= { found, card, quality, cues, oriented };
+      if (oriented?.id.idNumber && (!seen.unsure || oriented.id.confidence > seen.unsure.oriented.id.confidence)) seen.unsure = { found, card, quality, cues, oriented };
+      if (oriented) seen.fallback ??= { found, card, quality, cues, oriented };
+      return null;
+    };
+    const done = (read: Read) => {
+      timings.classify = performance.now() - t;
+      return { photo, ...read };
+    };
+    let afterUnsure = 0;
+    let n = 0;
+    for (const found of candidates) {
+      if (seen.unsure && afterUnsure++ >= UNSURE_EXTRA_CANDIDATES) break;
+      const read = await attempt(found, n++ < CONSENSUS_CANDIDATES);
+      if (read) return done(read);
+    }
+    // No outline gave a sure number: the card mask network's outline (card-net.ts) finds cards whose edges the
+    // outline finders lost in the background. Not for the offset consensus: on the calibration set its reading of
+    // a mask outline gave a wrong number sure at three offsets (capture 77, front), and a right one only once.
+    for (const found of this.maskCandidates(photo, outlines, seen.tried, timings)) {
+      const read = await attempt(found, false);
+      if (read) return done(read);
     }
     // Also over a number neither reader was sure of (under DISAGREEMENT_CONFIDENCE: not two sure readers that
     // disagree, nor an implausible holder's age, which stay flagged), as a sure network reading replaces an
     // unsure glyph reading in mergeLineNet.
-    if (!unsure || unsure.oriented.id.confidence < DISAGREEMENT_CONFIDENCE) {
-      for (const c of firstCandidates) {
+    if (!seen.unsure || seen.unsure.oriented.id.confidence < DISAGREEMENT_CONFIDENCE) {
+      for (const c of seen.forConsensus) {
         const oriented = await this.orientByConsensus(c.card, c.cues, now);
-        if (oriented) {
-          timings.classify = performance.now() - t;
-          return { photo, ...c, oriented };
-        }
+        if (oriented) return done({ ...c, oriented });
       }
     }
     timings.classify = performance.now() - t;
-    if (unsure) return { photo, ...unsure };
-    if (fallback) return { photo, ...fallback };
-    if (!firstOutline) throw new VlensError(3011);
-    return { photo, ...firstOutline, oriented: null };
+    if (seen.unsure) return { photo, ...seen.unsure };
+    if (seen.fallback) return { photo, ...seen.fallback };
+    if (!seen.firstOutline) throw new VlensError(3011);
+    return { photo, ...seen.firstOutline, oriented: null };
+  }
+
+  /**
+   * Candidates from the card mask network's outline, unless one already read is as close: the edge finders'
+   * outline nearest to its layout-aligned quad (edges locate a card to a pixel; the mask only to a cell, ~2 % of
+   * the photo), then that aligned quad, then the mask's own.
+   */
+  private *maskCandidates(photo: RawImage, outlines: CardCandidate[], tried: Quad[], timings: Record<string, number>): Generator<CardCandidate & { fromFrame: boolean; rough: boolean }> {
+    const t = performance.now();
+    const quad = cardNetQuad(this.cv, photo);
+    timings.mask = performance.now() - t;
+    if (!quad) return;
+    const diag = (q: Quad) => Math.hypot(q[0].x - q[2].x, q[0].y - q[2].y);
+    const near = (q: Quad) => tried.some((p) => quadDistance(p, q) < MASK_SAME_OUTLINE * diag(q));
+    const [aligned] = alignOutlines(this.cv, photo, [quad], 1, [false]);
+    const quads: Quad[] = [];
+    if (aligned) {
+      const edge = outlines.filter((o) => o.method !== 'corner').map((o) => o.quad).sort((a, b) => quadDistance(a, aligned.quad) - quadDistance(b, aligned.quad))[0];
+      if (edge && quadDistance(edge, aligned.quad) < MASK_SNAP * diag(edge)) quads.push(edge);
+      quads.push(aligned.quad);
+    }
+    quads.push(quad);
+    timings.mask = performance.now() - t;
+    for (const q of quads) {
+      if (near(q)) continue;
+      tried.push(q);
+      yield { quad: q, score: 1, method: 'mask', shortSidePx: shortSide(q), fromFrame: false, rough: false };
+    }
   }
 
   /**

@@ -245,7 +245,7 @@ export interface AlignedOutline {
 }
 
 /** Largest corner distance between two quads, over the four cyclic correspondences (the order may differ by 180°). */
-function quadDistance(a: Quad, b: Quad): number {
+export function quadDistance(a: Quad, b: Quad): number {
   let best = Infinity;
   for (const r of [0, 2]) {
     let m = 0;
