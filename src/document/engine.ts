@@ -284,7 +284,9 @@ export class DocumentEngine {
     for (const q of quads) {
       if (near(q)) continue;
       tried.push(q);
-      yield { quad: q, score: 1, method: 'mask', shortSidePx: shortSide(q), fromFrame: false, rough: false };
+      // Rough: a region the network took for a card is no evidence that one is there (a face photo gave one), so
+      // its quality must not turn "not an ID" into "unreadable" (see candidateList).
+      yield { quad: q, score: 1, method: 'mask', shortSidePx: shortSide(q), fromFrame: false, rough: true };
     }
   }
 
