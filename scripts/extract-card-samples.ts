@@ -17,6 +17,7 @@
  */
 import { openSync, writeSync, closeSync } from 'node:fs';
 import { CARD_NET_INPUT, CARD_NET_MASK, shrinkPhoto } from '../src/document/card-net.js';
+import { MAX_PHOTO_SIDE } from '../src/document/engine.js';
 import { decodeRgb } from '../src/document/image.js';
 import { degrade, type Attack } from '../src/document/synth/degrade.js';
 import { renderCard } from '../src/document/synth/render.js';
@@ -41,7 +42,7 @@ function inside(q: Pt[], x: number, y: number): boolean {
   return c;
 }
 
-export function coverageMask(corners: ReadonlyArray<readonly [number, number]>, width: number, height: number, side: number): Uint8Array {
+function coverageMask(corners: ReadonlyArray<readonly [number, number]>, width: number, height: number, side: number): Uint8Array {
   const q = corners.map(([x, y]) => ({ x: (x / width) * side, y: (y / height) * side }));
   const out = new Uint8Array(side * side);
   const S = 4;
@@ -80,8 +81,8 @@ async function main() {
         const level = rng.weighted([['clean', 0.1], ['light', 0.3], ['medium', 0.35], ['heavy', 0.25]] as const);
         const d = await degrade(side === 'front' ? card.front : card.back, rng, { attack, level });
         const t = d.transform;
-        // Decoded and shrunk exactly as the engine does (engine.ts MAX_PHOTO_SIDE, card-net.ts shrinkPhoto).
-        writeSync(fd, shrinkPhoto(await decodeRgb(d.image, 2000)));
+        // Decoded and shrunk exactly as the engine does.
+        writeSync(fd, shrinkPhoto(await decodeRgb(d.image, MAX_PHOTO_SIDE)));
         writeSync(fd, coverageMask(t.corners, t.width, t.height, CARD_NET_MASK));
         bar.tick();
       }

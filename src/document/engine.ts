@@ -15,7 +15,7 @@ import {
 import { BARCODE_MIN, rankSides, sideCues, sideGuess, type SideCues } from './classify.js';
 import { loadOpenCV, type OpenCV } from './cv.js';
 import { findCards, shortSide, warpQuad, type CardCandidate, type Quad } from './detect.js';
-import { alignOutlines, alignedCandidates, quadDistance } from './refine.js';
+import { alignOutlines, alignedCandidates, quadDistance, snapTarget } from './refine.js';
 import { cardNetQuad, loadCardNet } from './card-net.js';
 import {
   DISAGREEMENT_CONFIDENCE, GENDER_WORDS, MARITAL_WORDS, RELIGION_WORDS, TEXT_MIN_CONFIDENCE, clipBackText, findVocabularyWord, hasUnreadMarks, lostNumber, pixelBox, readBackDates, readDate, readIdKey,
@@ -71,7 +71,7 @@ export interface ScanResult {
 export const IDKEY_MIN_CONFIDENCE = 0.7;
 /** Below this the chosen NID is reported under 3001 even though it is structurally valid. */
 export const ID_MIN_CONFIDENCE = 0.8;
-const MAX_PHOTO_SIDE = 2000;
+export const MAX_PHOTO_SIDE = 2000;
 /** Card-like outlines ranked by layout match per photo (each costs one small warp). */
 const MAX_OUTLINES = 40;
 /** Layout correlation above which the whole frame counts as a tight crop of a card (cards: ≥ 0.25, mostly ≥ 0.4). */
@@ -119,8 +119,6 @@ const RULED_OUT_MIN_CONFIDENCE = 0.9;
 const CONSENSUS_CANDIDATES = 1;
 /** A mask candidate this close to a candidate already read (share of its diagonal) is that candidate again. */
 const MASK_SAME_OUTLINE = 0.01;
-/** An edge outline this close to the mask's aligned quad (share of its diagonal) is taken as the card's edge. */
-const MASK_SNAP = 0.04;
 
 export { TEXT_MIN_CONFIDENCE };
 
@@ -261,33 +259,30 @@ export class DocumentEngine {
   }
 
   /**
-   * Candidates from the card mask network's outline, unless one already read is as close: the edge finders'
-   * outline nearest to its layout-aligned quad (edges locate a card to a pixel; the mask only to a cell, ~2 % of
-   * the photo), then that aligned quad, then the mask's own.
+   * Candidates from the card mask network's outline, unless one already read is as close: the edge outline its
+   * layout-aligned quad snaps to (refine.ts snapTarget), then that aligned quad, then the mask's own. `tried`
+   * grows as the caller reads them (attempt).
    */
   private *maskCandidates(photo: RawImage, outlines: CardCandidate[], tried: Quad[], timings: Record<string, number>): Generator<CardCandidate & { fromFrame: boolean; rough: boolean }> {
     const t = performance.now();
-    const quad = cardNetQuad(this.cv, photo);
+    const quads = this.maskQuads(photo, outlines);
     timings.mask = performance.now() - t;
-    if (!quad) return;
     const diag = (q: Quad) => Math.hypot(q[0].x - q[2].x, q[0].y - q[2].y);
-    const near = (q: Quad) => tried.some((p) => quadDistance(p, q) < MASK_SAME_OUTLINE * diag(q));
-    const [aligned] = alignOutlines(this.cv, photo, [quad], 1, [false]);
-    const quads: Quad[] = [];
-    if (aligned) {
-      const edge = outlines.filter((o) => o.method !== 'corner').map((o) => o.quad).sort((a, b) => quadDistance(a, aligned.quad) - quadDistance(b, aligned.quad))[0];
-      if (edge && quadDistance(edge, aligned.quad) < MASK_SNAP * diag(edge)) quads.push(edge);
-      quads.push(aligned.quad);
-    }
-    quads.push(quad);
-    timings.mask = performance.now() - t;
     for (const q of quads) {
-      if (near(q)) continue;
-      tried.push(q);
+      if (tried.some((p) => quadDistance(p, q) < MASK_SAME_OUTLINE * diag(q))) continue;
       // Rough: a region the network took for a card is no evidence that one is there (a face photo gave one), so
       // its quality must not turn "not an ID" into "unreadable" (see candidateList).
       yield { quad: q, score: 1, method: 'mask', shortSidePx: shortSide(q), fromFrame: false, rough: true };
     }
+  }
+
+  private maskQuads(photo: RawImage, outlines: CardCandidate[]): Quad[] {
+    const quad = cardNetQuad(this.cv, photo);
+    if (!quad) return [];
+    const [aligned] = alignOutlines(this.cv, photo, [quad], 1, [false]);
+    if (!aligned) return [quad];
+    const edge = snapTarget(aligned.quad, outlines.map((o) => o.quad), outlines.map((o) => o.method !== 'corner'));
+    return [...(edge >= 0 ? [outlines[edge]!.quad] : []), aligned.quad, quad];
   }
 
   /**

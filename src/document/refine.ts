@@ -255,6 +255,28 @@ export function quadDistance(a: Quad, b: Quad): number {
   return best;
 }
 
+/** An aligned quad within this share of its diagonal of an edge outline is snapped to that outline. */
+const SNAP = 0.04;
+
+/**
+ * The outline (index) an aligned quad snaps to: the nearest one whose `exact` is not false, if within SNAP of the
+ * quad's diagonal; else −1. Edges locate a card to a pixel, the layout (or the card mask network) to a few per cent.
+ */
+export function snapTarget(quad: Quad, outlines: Quad[], exact?: boolean[]): number {
+  const diag = Math.hypot(quad[0].x - quad[2].x, quad[0].y - quad[2].y);
+  let nearest = -1;
+  let nearestD = Infinity;
+  outlines.forEach((o, i) => {
+    if (exact && !exact[i]) return;
+    const d = quadDistance(o, quad);
+    if (d < nearestD) {
+      nearestD = d;
+      nearest = i;
+    }
+  });
+  return nearestD < SNAP * diag ? nearest : -1;
+}
+
 /**
  * Candidates for the card, best first and computed on demand (a refinement costs ~50–80 ms, and the first
  * candidate usually reads). Outlines are ranked by how well their content matches the layout; for each of the
@@ -266,7 +288,6 @@ export function quadDistance(a: Quad, b: Quad): number {
  * false (built from two sides and the card's aspect) start alignments but are never snapped to.
  */
 export function* alignedCandidates(cv: OpenCV, img: RawImage, outlines: Quad[], keep: number, exact?: boolean[]): Generator<AlignedOutline> {
-  const SNAP = 0.04;
   const src = refineSource(cv, img);
   try {
     const maps = loadLayoutMaps();
@@ -277,19 +298,9 @@ export function* alignedCandidates(cv: OpenCV, img: RawImage, outlines: Quad[], 
       // An outline that matches far worse than the best is some other object: not worth aligning.
       if (s.score >= ranked[0]!.s.score * 0.3) {
         const r = refineQuad(cv, src, quad, maps);
-        const diag = Math.hypot(r.quad[0].x - r.quad[2].x, r.quad[0].y - r.quad[2].y);
-        let nearest = -1;
-        let nearestD = Infinity;
-        outlines.forEach((o, i) => {
-          if (exact && !exact[i]) return;
-          const d = quadDistance(o, r.quad);
-          if (d < nearestD) {
-            nearestD = d;
-            nearest = i;
-          }
-        });
+        const nearest = snapTarget(r.quad, outlines, exact);
         let cand: AlignedOutline;
-        if (nearest >= 0 && nearestD < SNAP * diag) {
+        if (nearest >= 0) {
           const ns = layoutScores(cv, src, outlines[nearest]!, maps)[0]!;
           cand = { quad: outlines[nearest]!, layoutScore: ns.score, hypothesis: ns.hypothesis, snapped: true, source: nearest };
         } else cand = { quad: r.quad, layoutScore: r.score, hypothesis: r.hypothesis, snapped: false, source };
