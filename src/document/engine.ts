@@ -143,6 +143,7 @@ export class DocumentEngine {
     loadLatinTemplates();
     loadDigitNet();
     loadLineNet('id');
+    loadLineNet('idHeavy');
     loadLineNet('date');
     loadCardNet();
     return new DocumentEngine(cv, text);

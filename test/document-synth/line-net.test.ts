@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { test } from 'node:test';
-import { BACK_EXPIRY_DATE_BOX, EXPIRY_RULE, RELEASE_RULE, mergeLineNet, readBackDates, readDate, readIdLineByNet, type IdReading } from '../../src/document/fields.js';
+import { BACK_EXPIRY_DATE_BOX, EXPIRY_RULE, RELEASE_RULE, mergeLineNet, readBackDates, readDate, readIdLineByNet, readIdLineWith, type IdReading } from '../../src/document/fields.js';
 import { BACK_BOXES } from '../../src/document/layout.js';
 import { fromF32, loadDigitNet } from '../../src/document/ocr/digit-net.js';
 import { loadDigitTemplates, readDigitLine } from '../../src/document/ocr/digits.js';
@@ -19,7 +19,7 @@ import { idLineCapture, uprightCapture } from '../helpers/cards.js';
 const missing = missingFonts();
 const skip = missing.length > 0 && !process.env.CI ? `fonts missing: ${missing.join(', ')}` : false;
 
-for (const kind of ['id', 'date'] as const) {
+for (const kind of ['id', 'idHeavy', 'date'] as const) {
   test(`line network (${kind}): the TypeScript forward pass gives the probabilities PyTorch gave on held-out lines`, () => {
     // scripts/train-line-net.py stores a few held-out line planes with PyTorch's output next to the weights.
     const stored = JSON.parse(fs.readFileSync(LINE_NET_PATHS[kind], 'utf8')) as { check?: { width: number; plane: string; probs: string }[] };
@@ -71,6 +71,10 @@ test('line network: reads heavily degraded ID lines that the glyph reader cannot
       const glyphs = await readDigitLine(line, templates, { expectGlyphs: 14, deepenFaintInk: true, net: digitNet });
       const g = glyphs.glyphs.length === 14 ? chooseNationalId(glyphs.glyphs.map((x) => x.alternatives.map((a) => ({ digit: a.label, score: a.p }))), { now }) : null;
       const l = readIdLineByNet(line, now);
+      // A number comes out only where both ID networks read it.
+      const each = (['id', 'idHeavy'] as const).map((kind) => readIdLineWith(kind, line, now));
+      if (l) assert.ok(each.every((r) => r?.text === l.idNumber), `seed ${seed} ${side}: a number only one network read`);
+      if (each[0] && each[0].text === each[1]?.text) assert.equal(l?.idNumber, each[0].text);
       n++;
       if (g?.idNumber === want) byGlyphs++;
       if (l?.idNumber === want) byLine++;

@@ -22,9 +22,14 @@ import type { DigitLabel } from './digits.js';
 /** Rows of the line plane: digits stand ~18 px high in it (they fill ~45 % of the ID box's height). */
 export const LINE_HEIGHT = 40;
 
-/** The shipped networks: one for the ID number line (digit font), one for date lines (both fonts, with '/'). */
+/**
+ * The shipped networks: two for the ID number line (digit font), one for date lines (both fonts, with '/').
+ * The second ID network (`idHeavy`) has the first's shape but learned from more heavily degraded captures and
+ * from number boxes placed off the line; an ID number counts only where both read it (fields.ts readIdLineByNet).
+ */
 export const LINE_NET_PATHS = {
   id: fileURLToPath(new URL('./line-net.json', import.meta.url)),
+  idHeavy: fileURLToPath(new URL('./line-net-heavy.json', import.meta.url)),
   date: fileURLToPath(new URL('./line-net-dates.json', import.meta.url)),
 } as const;
 export type LineNetKind = keyof typeof LINE_NET_PATHS;
@@ -93,7 +98,7 @@ export function resizeArea(src: Uint8Array, sw: number, sh: number, dw: number, 
  * every ~10 plane columns against ~23, so 2–3 pooled columns a character); stretched, a date character gets about
  * as many columns as an ID digit. The date network was trained on stretched planes.
  */
-export const LINE_STRETCH: Record<LineNetKind, number> = { id: 1, date: 2 };
+export const LINE_STRETCH: Record<LineNetKind, number> = { id: 1, idHeavy: 1, date: 2 };
 
 /** The 8-bit plane a network reads (also what the sample extractor stores): LINE_HEIGHT rows, width to scale. */
 export function linePlane(img: RawImage, kind: LineNetKind): { data: Uint8Array; width: number } {
