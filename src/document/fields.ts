@@ -108,16 +108,18 @@ export function mergeLineNet(best: IdReading, byNet: { idNumber: string; confide
  * lines read right and sure against 5,998 for the first network alone and 6,096 for the second.
  */
 export function readIdLineByNet(img: RawImage, now: Date): { idNumber: string; confidence: number } | null {
-  const [first, second] = (['id', 'idHeavy'] as const).map((kind) => readIdLineWith(kind, img, now));
+  // Both ID networks read the same plane (LINE_STRETCH is 1 for each); the second runs only if the first read a number.
+  const plane = linePlane(img, 'id');
+  const first = readIdLineWith('id', plane, now);
+  const second = first && readIdLineWith('idHeavy', plane, now);
   if (!first || !second || first.text !== second.text) return null;
   return { idNumber: first.text, confidence: ageCapped(first.text, Math.max(first.confidence, second.confidence), now) };
 }
 
-/** One ID network's most probable valid number on a line image, with its confidence (see readIdLineByNet). */
-export function readIdLineWith(kind: 'id' | 'idHeavy', img: RawImage, now: Date): { text: string; confidence: number } | null {
+/** One ID network's most probable valid number on a line plane (line-net.ts linePlane), with its confidence. */
+export function readIdLineWith(kind: 'id' | 'idHeavy', plane: { data: Uint8Array; width: number }, now: Date): { text: string; confidence: number } | null {
   const net = loadLineNet(kind);
-  const { data, width } = linePlane(img, kind);
-  return constrainedReading(net, lineProbabilities(net, data, width), 14, (prefix) => nidPrefixOk(prefix, now), (best) => (prefix) => prefix[0] === best[0]);
+  return constrainedReading(net, lineProbabilities(net, plane.data, plane.width), 14, (prefix) => nidPrefixOk(prefix, now), (best) => (prefix) => prefix[0] === best[0]);
 }
 
 /**

@@ -10,7 +10,7 @@ import { BACK_EXPIRY_DATE_BOX, EXPIRY_RULE, RELEASE_RULE, mergeLineNet, readBack
 import { BACK_BOXES } from '../../src/document/layout.js';
 import { fromF32, loadDigitNet } from '../../src/document/ocr/digit-net.js';
 import { loadDigitTemplates, readDigitLine } from '../../src/document/ocr/digits.js';
-import { LINE_HEIGHT, LINE_NET_PATHS, bestPath, lineProbabilities, loadLineNet } from '../../src/document/ocr/line-net.js';
+import { LINE_HEIGHT, LINE_NET_PATHS, bestPath, linePlane, lineProbabilities, loadLineNet } from '../../src/document/ocr/line-net.js';
 import { chooseNationalId, nidCheckDigit } from '../../src/document/nid.js';
 import { ID_MIN_CONFIDENCE, TEXT_MIN_CONFIDENCE } from '../../src/document/engine.js';
 import { DEFAULT_TODAY, missingFonts } from '../../src/document/synth/index.js';
@@ -72,7 +72,7 @@ test('line network: reads heavily degraded ID lines that the glyph reader cannot
       const g = glyphs.glyphs.length === 14 ? chooseNationalId(glyphs.glyphs.map((x) => x.alternatives.map((a) => ({ digit: a.label, score: a.p }))), { now }) : null;
       const l = readIdLineByNet(line, now);
       // A number comes out only where both ID networks read it.
-      const each = (['id', 'idHeavy'] as const).map((kind) => readIdLineWith(kind, line, now));
+      const each = (['id', 'idHeavy'] as const).map((kind) => readIdLineWith(kind, linePlane(line, kind), now));
       if (l) assert.ok(each.every((r) => r?.text === l.idNumber), `seed ${seed} ${side}: a number only one network read`);
       if (each[0] && each[0].text === each[1]?.text) assert.equal(l?.idNumber, each[0].text);
       n++;
