@@ -276,10 +276,11 @@ function summary(name: string, outcomes: Outcome[], baseline: Map<string, { text
     if (timed.length) lines.push(`- latency ${side} by stage, p50 / p95 ms: ${stages.map((k) => `${k} ${quantile(timed.map((t) => t[k] ?? 0), 0.5).toFixed(0)} / ${quantile(timed.map((t) => t[k] ?? 0), 0.95).toFixed(0)}`).join(', ')}`);
   }
   const attacks = [...new Set(outcomes.map((o) => o.c.attack).filter((a): a is string => !!a))];
+  // Genuine captures flagged fake are reported on every set (real card photos included), attacks where there are any.
+  const bona = genuine.filter((o) => o.result);
+  const bpcer = bona.filter((o) => o.result!.spoof.fake).length;
+  if (bona.length) lines.push(`- spoof BPCER (genuine flagged fake): ${pct(bpcer, bona.length)} (${bpcer}/${bona.length})`);
   if (attacks.length) {
-    const bona = genuine.filter((o) => o.result);
-    const bpcer = bona.filter((o) => o.result!.spoof.fake).length;
-    lines.push(`- spoof BPCER (genuine flagged fake): ${pct(bpcer, bona.length)} (${bpcer}/${bona.length})`);
     for (const a of attacks) {
       const att = outcomes.filter((o) => o.c.attack === a);
       // An attack that the engine rejects outright (no card / not an ID / unreadable) is not accepted either.

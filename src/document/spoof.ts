@@ -1,12 +1,17 @@
 /**
  * Document presentation-attack and capture-quality signals, all from the photo itself:
  *  - colour: a genuine card is printed in colour (orange pyramids, blue/green guilloche); a photocopy is grey.
- *  - moiré / pixel grid: a photo of a screen (and the halftone of a printed copy) adds strong isolated peaks
- *    to the high-frequency spectrum of the card area, measured at the photo's own resolution.
- *  - glare: large saturated-white areas (screens and glossy prints reflect).
+ *  - recapture (a photo of a screen or of a colour print): a screen's pixel grid and a print's halftone add
+ *    peaks and energy to the high-frequency spectrum of the card area (measured at the photo's own resolution),
+ *    colour fringing, and texture in flat areas; both redisplay the card through a narrower gamut. No single
+ *    signal separates them from genuine captures, so a logistic model weighs them (spoof-model.json, fitted by
+ *    scripts/train-spoof-model.ts on generated attacks, never on the eval set).
+ *  - glare: large saturated-white areas (screens and glossy prints reflect); reported, not an attack by itself.
  *  - sharpness (variance of the Laplacian) and the card's size in pixels drive the 5006 quality verdict.
- * Thresholds are calibrated on DOC-A's synthetic attack renderings and the real cards; rates are in the eval.
+ * Rates are in the eval (bench/eval-document.ts).
  */
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { OpenCV } from './cv.js';
 import type { Quad } from './detect.js';
 import { crop, toGrey, type RawImage } from './image.js';
@@ -30,15 +35,13 @@ export interface QualityResult {
 
 /** Lowest spatial frequency (fraction of Nyquist) searched for grid peaks: above the card's own guilloche. */
 const MOIRE_MIN_FREQ = 0.5;
+/** Lower edge of the middle band (a coarser halftone's dots, moiré beats). */
+const MOIRE_MID_FREQ = 0.25;
 
 export const SPOOF_THRESHOLDS = {
   /** Mean chroma (max−min of RGB) below this: a greyscale copy. */
   minChroma: 5,
-  /** Spectral peak ratio above this: a screen's pixel grid / moiré or a halftone print. */
-  maxMoire: 90,
-  /** Pixel-scale colour fringing above this: a screen's sub-pixels. */
-  maxColourHf: 0.5,
-  /** Share of blown-out pixels above this: glare typical of screens and glossy prints. */
+  /** Share of blown-out pixels above this: glare typical of screens and glossy prints (reported only). */
   maxGlare: 0.08,
 };
 
@@ -87,15 +90,26 @@ export function laplacianVariance(cv: OpenCV, grey: RawImage): number {
   return v;
 }
 
+export interface RecaptureScores {
+  /** Strongest isolated peak over its ring's median, 0.5–1 × Nyquist (a screen's pixel grid, a fine halftone). */
+  moire: number;
+  /** The same, 0.25–0.5 × Nyquist (a coarser halftone or moiré). */
+  moireMid: number;
+  /** Colour fringing at the photo's pixel scale (colourHighFrequency). */
+  colourHf: number;
+  /** Colour fringing at half the photo's resolution (a halftone's differently angled ink screens). */
+  colourHfCoarse: number;
+}
+
 /**
- * Strongest isolated very-high-frequency peak over the median of its ring, on patches of the photo itself
- * (no resampling, which would smear a pixel grid) taken inside the card. Print, guilloche and blur give a
- * smooth spectrum up there; a screen's pixel grid or a halftone gives spikes near the photo's Nyquist limit.
+ * Recapture signals on patches of the photo itself (no resampling, which would smear a pixel grid) taken inside
+ * the card; the maximum over the patches. Print, guilloche and blur give a smooth spectrum up there; a screen's
+ * pixel grid or a halftone gives spikes near the photo's Nyquist limit, and colour fringing.
  */
-export function recaptureScores(cv: OpenCV, photo: RawImage, quad: Quad): { moire: number; colourHf: number } {
+export function recaptureScores(cv: OpenCV, photo: RawImage, quad: Quad): RecaptureScores {
   const N = 128;
   const grey = toGrey(photo);
-  let colourHf = 0;
+  const out: RecaptureScores = { moire: 0, moireMid: 0, colourHf: 0, colourHfCoarse: 0 };
   // Points inside the card (fractions of its width/height), mapped bilinearly through the quad.
   const spots = [
     [0.55, 0.15],
@@ -103,7 +117,6 @@ export function recaptureScores(cv: OpenCV, photo: RawImage, quad: Quad): { moir
     [0.7, 0.5],
     [0.35, 0.75],
   ];
-  let best = 0;
   for (const [u, v] of spots) {
     const top = { x: quad[0].x + (quad[1].x - quad[0].x) * u!, y: quad[0].y + (quad[1].y - quad[0].y) * u! };
     const bottom = { x: quad[3].x + (quad[2].x - quad[3].x) * u!, y: quad[3].y + (quad[2].y - quad[3].y) * u! };
@@ -113,10 +126,27 @@ export function recaptureScores(cv: OpenCV, photo: RawImage, quad: Quad): { moir
     const topPx = Math.round(cy - N / 2);
     if (left < 0 || topPx < 0 || left + N > grey.width || topPx + N > grey.height) continue;
     const box = { left, top: topPx, width: N, height: N };
-    best = Math.max(best, spectralPeakRatio(cv, crop(grey, box), N));
-    colourHf = Math.max(colourHf, colourHighFrequency(crop(photo, box)));
+    const rgb = crop(photo, box);
+    const scores: RecaptureScores = { ...spectralPeaks(cv, crop(grey, box), N), colourHf: colourHighFrequency(rgb), colourHfCoarse: colourHighFrequency(halfSize(rgb)) };
+    for (const k of Object.keys(out) as (keyof RecaptureScores)[]) out[k] = Math.max(out[k], scores[k]);
   }
-  return { moire: best, colourHf };
+  return out;
+}
+
+/** 2 × 2 box downsampling. */
+function halfSize(img: RawImage): RawImage {
+  const w = img.width >> 1;
+  const h = img.height >> 1;
+  const c = img.channels;
+  const data = new Uint8Array(w * h * c);
+  const row = img.width * c;
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++)
+      for (let k = 0; k < c; k++) {
+        const a = 2 * y * row + 2 * x * c + k;
+        data[(y * w + x) * c + k] = (img.data[a]! + img.data[a + c]! + img.data[a + row]! + img.data[a + row + c]!) >> 2;
+      }
+  return { data, width: w, height: h, channels: c };
 }
 
 /**
@@ -144,7 +174,8 @@ export function colourHighFrequency(rgb: RawImage): number {
   return den ? num / den : 0;
 }
 
-function spectralPeakRatio(cv: OpenCV, patch: RawImage, N: number): number {
+/** Strongest isolated peak over its ring's median, in the fine and the middle band (RecaptureScores). */
+function spectralPeaks(cv: OpenCV, patch: RawImage, N: number): Pick<RecaptureScores, 'moire' | 'moireMid'> {
   const src = cv.matFromArray(N, N, cv.CV_8UC1, patch.data);
   const f = new cv.Mat();
   src.convertTo(f, cv.CV_32F);
@@ -173,43 +204,86 @@ function spectralPeakRatio(cv: OpenCV, patch: RawImage, N: number): number {
   const im = out.get(1);
   const R = re.data32F as Float32Array;
   const I = im.data32F as Float32Array;
-  const ring: number[] = [];
-  let peak = 0;
+  const fine: number[] = [];
+  const mid: number[] = [];
+  let finePeak = 0;
+  let midPeak = 0;
   for (let y = 0; y < N; y++) {
     for (let x = 0; x < N / 2 + 1; x++) {
       const fy = y <= N / 2 ? y : y - N;
       const r = Math.hypot(x, fy) / (N / 2);
-      if (r < MOIRE_MIN_FREQ || r > 1) continue;
+      if (r < MOIRE_MID_FREQ || r > 1) continue;
       // JPEG's 8×8 blocks put peaks on multiples of N/8 in either axis: not evidence of anything.
       const bx = x % (N / 8);
       const by = ((fy % (N / 8)) + N / 8) % (N / 8);
       if (bx <= 1 || bx >= N / 8 - 1 || by <= 1 || by >= N / 8 - 1) continue;
       const mag = Math.hypot(R[y * N + x]!, I[y * N + x]!);
-      ring.push(mag);
-      if (mag > peak) peak = mag;
+      if (r >= MOIRE_MIN_FREQ) {
+        fine.push(mag);
+        finePeak = Math.max(finePeak, mag);
+      } else {
+        mid.push(mag);
+        midPeak = Math.max(midPeak, mag);
+      }
     }
   }
   for (const m of [src, f, zeros, complex, re, im]) m.delete();
   planes.delete();
   out.delete();
-  ring.sort((a, b) => a - b);
-  const median = ring[ring.length >> 1] ?? 0;
-  return median > 0 ? peak / median : 0;
+  const ratio = (ring: number[], peak: number) => {
+    ring.sort((a, b) => a - b);
+    const median = ring[ring.length >> 1] ?? 0;
+    return median > 0 ? peak / median : 0;
+  };
+  return { moire: ratio(fine, finePeak), moireMid: ratio(mid, midPeak) };
 }
 
-export function judgeSpoof(scores: { chroma: number; moire: number; colourHf: number; glare: number }): SpoofResult {
+/** Everything judgeSpoof weighs: the card's mean chroma, recaptureScores and the glare share. */
+export type SpoofScores = RecaptureScores & { chroma: number; glare: number };
+
+/** A logistic model over spoof scores (scripts/train-spoof-model.ts writes it). */
+export interface RecaptureModel {
+  features: (keyof SpoofScores)[];
+  /** Per feature: whether it enters as log(x + LOG_OFFSET) (the heavy-tailed ratios). */
+  logScaled: boolean[];
+  mean: number[];
+  sd: number[];
+  weights: number[];
+  bias: number;
+  /** Probability at or above which a capture is a recapture. */
+  threshold: number;
+  /** How it was fitted (sets, counts, rates): for people, not read by the code. */
+  fitted?: unknown;
+}
+
+export const LOG_OFFSET = 1e-3;
+export const RECAPTURE_MODEL_PATH = fileURLToPath(new URL('./spoof-model.json', import.meta.url));
+let shippedModel: RecaptureModel | undefined;
+export function loadRecaptureModel(): RecaptureModel {
+  shippedModel ??= JSON.parse(fs.readFileSync(RECAPTURE_MODEL_PATH, 'utf8')) as RecaptureModel;
+  return shippedModel;
+}
+
+/** The model's probability that the scores come from a photo of a screen or a colour print. */
+export function recaptureProbability(model: RecaptureModel, scores: SpoofScores): number {
+  let z = model.bias;
+  model.features.forEach((name, i) => {
+    const x = model.logScaled[i] ? Math.log(scores[name] + LOG_OFFSET) : scores[name];
+    z += (model.weights[i]! * (x - model.mean[i]!)) / model.sd[i]!;
+  });
+  return 1 / (1 + Math.exp(-z));
+}
+
+export function judgeSpoof(scores: SpoofScores, model: RecaptureModel = loadRecaptureModel()): SpoofResult {
   const reasons: string[] = [];
+  const recapture = recaptureProbability(model, scores);
   if (scores.chroma < SPOOF_THRESHOLDS.minChroma) reasons.push('greyscale_copy');
-  if (scores.moire > SPOOF_THRESHOLDS.maxMoire) reasons.push('screen_or_print_pattern');
-  if (scores.colourHf > SPOOF_THRESHOLDS.maxColourHf) reasons.push('screen_subpixels');
+  else if (recapture >= model.threshold) reasons.push('screen_or_print_recapture');
   if (scores.glare > SPOOF_THRESHOLDS.maxGlare) reasons.push('glare');
   // Glare alone is a capture problem, not evidence of an attack.
   const fake = reasons.some((r) => r !== 'glare');
-  return {
-    fake,
-    reasons,
-    scores: { chroma: +scores.chroma.toFixed(2), moire: +scores.moire.toFixed(2), colourHf: +scores.colourHf.toFixed(3), glare: +scores.glare.toFixed(4) },
-  };
+  const rounded = Object.fromEntries(Object.entries(scores).map(([k, v]) => [k, +v.toPrecision(5)]));
+  return { fake, reasons, scores: { ...rounded, recapture: +recapture.toFixed(4) } };
 }
 
 export function judgeQuality(sharpness: number, cardShortSidePx: number, glare: number): QualityResult {
