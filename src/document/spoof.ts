@@ -99,6 +99,9 @@ export interface RecaptureScores {
   colourHf: number;
   /** Colour fringing at half the photo's resolution (a halftone's differently angled ink screens). */
   colourHfCoarse: number;
+  /** `moire` and `moireMid` on the colour-opponent planes (opponentPlanes): a halftone's ink screens, sub-pixels. */
+  chromaMoire: number;
+  chromaMoireMid: number;
 }
 
 /**
@@ -109,7 +112,7 @@ export interface RecaptureScores {
 export function recaptureScores(cv: OpenCV, photo: RawImage, quad: Quad): RecaptureScores {
   const N = 128;
   const grey = toGrey(photo);
-  const out: RecaptureScores = { moire: 0, moireMid: 0, colourHf: 0, colourHfCoarse: 0 };
+  const out: RecaptureScores = { moire: 0, moireMid: 0, colourHf: 0, colourHfCoarse: 0, chromaMoire: 0, chromaMoireMid: 0 };
   // Points inside the card (fractions of its width/height), mapped bilinearly through the quad.
   const spots = [
     [0.55, 0.15],
@@ -127,10 +130,35 @@ export function recaptureScores(cv: OpenCV, photo: RawImage, quad: Quad): Recapt
     if (left < 0 || topPx < 0 || left + N > grey.width || topPx + N > grey.height) continue;
     const box = { left, top: topPx, width: N, height: N };
     const rgb = crop(photo, box);
-    const scores: RecaptureScores = { ...spectralPeaks(cv, crop(grey, box), N), colourHf: colourHighFrequency(rgb), colourHfCoarse: colourHighFrequency(halfSize(rgb)) };
+    const chroma = opponentPlanes(rgb).map((plane) => spectralPeaks(cv, plane, N));
+    const scores: RecaptureScores = {
+      ...spectralPeaks(cv, crop(grey, box), N),
+      colourHf: colourHighFrequency(rgb),
+      colourHfCoarse: colourHighFrequency(halfSize(rgb)),
+      chromaMoire: Math.max(...chroma.map((c) => c.moire)),
+      chromaMoireMid: Math.max(...chroma.map((c) => c.moireMid)),
+    };
     for (const k of Object.keys(out) as (keyof RecaptureScores)[]) out[k] = Math.max(out[k], scores[k]);
   }
   return out;
+}
+
+/**
+ * Two colour-opponent planes of an RGB patch, R − B and G − (R + B) / 2, offset to mid-grey: each CMY ink screen
+ * of a halftone (cyan, magenta, yellow at their own angles) and each sub-pixel column of a screen shows in one.
+ */
+function opponentPlanes(rgb: RawImage): RawImage[] {
+  const n = rgb.width * rgb.height;
+  const rb = new Uint8Array(n);
+  const gm = new Uint8Array(n);
+  for (let i = 0, j = 0; i < n; i++, j += 3) {
+    const r = rgb.data[j]!;
+    const g = rgb.data[j + 1]!;
+    const b = rgb.data[j + 2]!;
+    rb[i] = 128 + ((r - b) >> 1);
+    gm[i] = Math.max(0, Math.min(255, 128 + g - ((r + b) >> 1)));
+  }
+  return [rb, gm].map((data) => ({ data, width: rgb.width, height: rgb.height, channels: 1 }));
 }
 
 /** 2 × 2 box downsampling. */
