@@ -2,10 +2,10 @@
  * Document presentation-attack and capture-quality signals, all from the photo itself:
  *  - colour: a genuine card is printed in colour (orange pyramids, blue/green guilloche); a photocopy is grey.
  *  - recapture (a photo of a screen or of a colour print): a screen's pixel grid and a print's halftone add
- *    peaks and energy to the high-frequency spectrum of the card area (measured at the photo's own resolution),
- *    colour fringing, and texture in flat areas; both redisplay the card through a narrower gamut. No single
- *    signal separates them from genuine captures, so a logistic model weighs them (spoof-model.json, fitted by
- *    scripts/train-spoof-model.ts on generated attacks, never on the eval set).
+ *    isolated peaks to the high-frequency spectrum of the card area (measured at the photo's own resolution),
+ *    in grey and in colour-opponent planes, and colour fringing. No single signal separates them from genuine
+ *    captures, so a logistic model weighs them (spoof-model.json, fitted by scripts/train-spoof-model.ts on
+ *    generated sets, never on the eval set).
  *  - glare: large saturated-white areas (screens and glossy prints reflect); reported, not an attack by itself.
  *  - sharpness (variance of the Laplacian) and the card's size in pixels drive the 5006 quality verdict.
  * Rates are in the eval (bench/eval-document.ts).
