@@ -21,7 +21,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DocumentEngine } from '../src/document/engine.js';
-import { LOG_OFFSET, RECAPTURE_MODEL_PATH, recaptureProbability, type RecaptureModel, type SpoofScores } from '../src/document/spoof.js';
+import { RECAPTURE_MODEL_PATH, recaptureInputs, recaptureProbability, type RecaptureModel, type SpoofScores } from '../src/document/spoof.js';
 import { VlensError } from '../src/server/errors.js';
 import { ProgressBar } from './progress.js';
 import { arg } from './training-cards.js';
@@ -80,7 +80,7 @@ async function collect(): Promise<Sample[]> {
   return out;
 }
 
-const transform = (s: SpoofScores) => FEATURES.map((f) => (LOG_SCALED.has(f) ? Math.log(s[f] + LOG_OFFSET) : s[f]));
+const inputs = { features: FEATURES, logScaled: FEATURES.map((f) => LOG_SCALED.has(f)) };
 
 /** Full-batch gradient descent on the L2-regularised log loss, on standardised features. */
 function fit(xs: number[][], ys: number[]): RecaptureModel {
@@ -102,7 +102,7 @@ function fit(xs: number[][], ys: number[]): RecaptureModel {
     for (let j = 0; j < d; j++) w[j]! -= 0.5 * (gw[j]! / zs.length + L2 * w[j]!);
     b -= (0.5 * gb) / zs.length;
   }
-  return { features: FEATURES, logScaled: FEATURES.map((f) => LOG_SCALED.has(f)), mean, sd, weights: w, bias: b, threshold: 0.5 };
+  return { ...inputs, mean, sd, weights: w, bias: b, threshold: 0.5 };
 }
 
 /** The threshold that rejects `rate` of the genuine probabilities. */
@@ -112,15 +112,14 @@ function thresholdAt(genuine: number[], rate: number): number {
 }
 
 const samples = await collect();
-const xs = samples.map((s) => transform(s.scores));
+const xs = samples.map((s) => recaptureInputs(inputs, s.scores));
 const ys = samples.map((s) => (s.attack ? 1 : 0));
 // Cross-validated probabilities, folds by card (front and back of a card stay together).
-const cardOf = (file: string) => path.basename(file).replace(/_(front|back).*$/, '');
-const cards = [...new Set(samples.map((s) => `${path.dirname(s.file)}/${cardOf(s.file)}`))];
-const foldOf = new Map(cards.map((c, i) => [c, i % FOLDS]));
+const cardOf = (file: string) => path.join(path.dirname(file), path.basename(file).replace(/_(front|back).*$/, ''));
+const foldOf = new Map([...new Set(samples.map((s) => cardOf(s.file)))].map((c, i) => [c, i % FOLDS]));
 const held = new Array<number>(samples.length).fill(0);
 for (let k = 0; k < FOLDS; k++) {
-  const inFold = samples.map((s) => foldOf.get(`${path.dirname(s.file)}/${cardOf(s.file)}`) === k);
+  const inFold = samples.map((s) => foldOf.get(cardOf(s.file)) === k);
   const model = fit(xs.filter((_, i) => !inFold[i]), ys.filter((_, i) => !inFold[i]));
   samples.forEach((s, i) => {
     if (inFold[i]) held[i] = recaptureProbability(model, s.scores);

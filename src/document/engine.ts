@@ -29,7 +29,7 @@ import { loadDigitTemplates, loadLatinTemplates } from './ocr/digits.js';
 import { loadDigitNet } from './ocr/digit-net.js';
 import { loadLineNet } from './ocr/line-net.js';
 import { TextReader, type TextLine } from './ocr/text.js';
-import { glareFraction, judgeQuality, judgeSpoof, laplacianVariance, meanChroma, recaptureScores, type QualityResult, type SpoofResult } from './spoof.js';
+import { glareFraction, judgeQuality, judgeSpoof, laplacianVariance, loadRecaptureModel, meanChroma, recaptureScores, type QualityResult, type SpoofResult } from './spoof.js';
 import { correctLine, guessedAmongNames, jobLexicon, nameLexicon, placeLexicon, type LineCorrection } from './lexicon.js';
 import { governorateEnglish, transliterateAddress, transliterateName } from './transliterate.js';
 
@@ -146,6 +146,7 @@ export class DocumentEngine {
     loadLineNet('idHeavy');
     loadLineNet('date');
     loadCardNet();
+    loadRecaptureModel();
     return new DocumentEngine(cv, text);
   }
 

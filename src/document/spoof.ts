@@ -284,7 +284,7 @@ export interface RecaptureModel {
   fitted?: unknown;
 }
 
-export const LOG_OFFSET = 1e-3;
+const LOG_OFFSET = 1e-3;
 export const RECAPTURE_MODEL_PATH = fileURLToPath(new URL('./spoof-model.json', import.meta.url));
 let shippedModel: RecaptureModel | undefined;
 export function loadRecaptureModel(): RecaptureModel {
@@ -292,13 +292,14 @@ export function loadRecaptureModel(): RecaptureModel {
   return shippedModel;
 }
 
+/** The model's inputs before standardising: each feature's score, as a logarithm where `logScaled` says so. */
+export function recaptureInputs(model: Pick<RecaptureModel, 'features' | 'logScaled'>, scores: SpoofScores): number[] {
+  return model.features.map((name, i) => (model.logScaled[i] ? Math.log(scores[name] + LOG_OFFSET) : scores[name]));
+}
+
 /** The model's probability that the scores come from a photo of a screen or a colour print. */
 export function recaptureProbability(model: RecaptureModel, scores: SpoofScores): number {
-  let z = model.bias;
-  model.features.forEach((name, i) => {
-    const x = model.logScaled[i] ? Math.log(scores[name] + LOG_OFFSET) : scores[name];
-    z += (model.weights[i]! * (x - model.mean[i]!)) / model.sd[i]!;
-  });
+  const z = recaptureInputs(model, scores).reduce((acc, x, i) => acc + (model.weights[i]! * (x - model.mean[i]!)) / model.sd[i]!, model.bias);
   return 1 / (1 + Math.exp(-z));
 }
 
