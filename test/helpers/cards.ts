@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { CardSpec } from '../../src/document/synth/index.js';
 
 export const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 export const fixture = (rel: string) => fs.readFileSync(path.join(FIXTURES, rel));
@@ -10,15 +11,16 @@ export const b64 = (b: Buffer) => b.toString('base64');
 /**
  * A freshly generated card side, photographed at `level` (seeded) and rectified with the capture's true corners:
  * what the readers see when the outline is found exactly (`image`: the photo itself). (Imported lazily: most
- * tests that use this file need only the fixtures, not the document engine.)
+ * tests that use this file need only the fixtures, not the document engine.) `edit` changes the card's
+ * generated spec before it is rendered (a font, a date).
  */
-export async function uprightCapture(seed: number, side: 'front' | 'back', level: 'light' | 'medium' | 'heavy') {
+export async function uprightCapture(seed: number, side: 'front' | 'back', level: 'light' | 'medium' | 'heavy', edit: (spec: CardSpec) => CardSpec = (s) => s) {
   const { loadOpenCV } = await import('../../src/document/cv.js');
   const { warpQuad } = await import('../../src/document/detect.js');
   const { decodeRgb } = await import('../../src/document/image.js');
   const { CANONICAL_H, CANONICAL_W } = await import('../../src/document/layout.js');
   const { degrade, randomCardSpec, renderCard, Rng } = await import('../../src/document/synth/index.js');
-  const card = await renderCard(randomCardSpec(seed));
+  const card = await renderCard(edit(randomCardSpec(seed)));
   const shot = await degrade(card[side], new Rng(seed * 2 + (side === 'back' ? 1 : 0)), { level, rightAngle: 0, angle: 2 });
   const photo = await decodeRgb(shot.image, 2000);
   const quad = shot.transform.corners.map(([x, y]) => ({ x, y })) as [{ x: number; y: number }, { x: number; y: number }, { x: number; y: number }, { x: number; y: number }];
