@@ -483,12 +483,15 @@ export const RELIGION_WORDS = ['مسلم', 'مسلمه', 'مسيحي', 'مسيح
 export const MARITAL_WORDS = ['أعزب', 'آنسه', 'متزوج', 'متزوجه', 'مطلق', 'مطلقه', 'أرمل', 'أرمله'] as const;
 
 /** Finds the vocabulary word anywhere in a line's words (the gender/religion/marital line is spread out). */
-export function findVocabularyWord(line: TextLine, vocabulary: readonly string[]): FieldValue {
+export function findVocabularyWord(line: TextLine, vocabulary: readonly string[], others: readonly (readonly string[])[] = []): FieldValue {
   const candidates = [line.text, ...line.words.map((w) => w.text)];
   let best: { value: string; distance: number; conf: number } | null = null;
   for (const c of candidates) {
     for (const part of c.split(' ')) {
       const s = snapToVocabulary(part, vocabulary);
+      // A word of another field on the same line is not this field's word read with slips: مسلمة (religion) is
+      // within 0.4 of مطلقة (marital status), and was returned as a divorced woman's status.
+      if (s && others.some((o) => (snapToVocabulary(part, o)?.distance ?? Infinity) <= s.distance)) continue;
       if (s && (!best || s.distance < best.distance)) best = { ...s, conf: line.confidence };
     }
   }

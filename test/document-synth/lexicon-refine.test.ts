@@ -4,13 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { before, describe, it } from 'node:test';
+import { before, describe, it, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { compareKey } from '../../src/document/arabic.js';
 import { loadOpenCV, type OpenCV } from '../../src/document/cv.js';
 import type { Quad } from '../../src/document/detect.js';
 import { decodeRgb, type RawImage } from '../../src/document/image.js';
 import { dashBeforeGovernorate } from '../../src/document/engine.js';
+import { GENDER_WORDS, MARITAL_WORDS, RELIGION_WORDS, findVocabularyWord } from '../../src/document/fields.js';
 import { correctLine, guessedAmongNames, nameLexicon, ocrDistance, placeLexicon } from '../../src/document/lexicon.js';
 import { alignOutlines, layoutScores, refineQuad, refineSource } from '../../src/document/refine.js';
 
@@ -149,4 +150,14 @@ describe('outline alignment with the printed layout', () => {
     assert.equal(best.snapped, true);
     assert.deepEqual(best.quad, truth);
   });
+});
+
+test("status words: another field's word on the gender · religion · marital line is not taken for this field's word", () => {
+  // Tesseract's reading of a married woman's line (calibration back 4): the religion read right, the marital
+  // status garbled. مسلمة is within the snap distance of مطلقة, which came back as her status, trusted.
+  const line = { text: 'أنتى | مسلمة صزو <.', confidence: 0.5, words: [] };
+  assert.equal(findVocabularyWord(line, MARITAL_WORDS, [[GENDER_WORDS.male, GENDER_WORDS.female], RELIGION_WORDS]).value, null);
+  assert.equal(findVocabularyWord(line, MARITAL_WORDS).value, 'مطلقه', 'without the other vocabularies the religion word is snapped');
+  assert.equal(findVocabularyWord(line, RELIGION_WORDS, [[GENDER_WORDS.male, GENDER_WORDS.female], MARITAL_WORDS]).value, 'مسلمه');
+  assert.equal(findVocabularyWord({ text: 'أنثى مسلمة متزوجة', confidence: 0.9, words: [] }, MARITAL_WORDS, [RELIGION_WORDS]).value, 'متزوجه');
 });

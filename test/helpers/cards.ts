@@ -36,7 +36,7 @@ export async function setCapture(setSeed: number, index: number, side: 'front' |
   const cardSeed = seedFrom(setSeed, index);
   const card = await renderCard(randomCardSpec(cardSeed), { sides: ['front', 'back'] });
   const shot = await setSideCapture(cardSeed, card[side], side, { attacks: false, attackRate: 0, level: 'mixed' });
-  return { image: shot.image, idNumber: card.labels[side].idNumber, level: shot.level };
+  return { image: shot.image, idNumber: card.labels[side].idNumber, level: shot.level, labels: card.labels[side] };
 }
 
 /**
