@@ -10,16 +10,12 @@
 import { compareKey } from '../src/document/arabic.js';
 import { DocumentEngine } from '../src/document/engine.js';
 import { capturedCard } from '../src/document/synth/capture.js';
+import { option } from '../scripts/args.js';
 import { ProgressBar } from '../scripts/progress.js';
 
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const n = arg('n', 20);
-const seed0 = arg('seed', 1000);
-const dateArg = process.argv.indexOf('--date');
-const today = dateArg >= 0 ? process.argv[dateArg + 1]! : '2026-12-01';
+const n = Number(option('n', '20'));
+const seed0 = Number(option('seed', '1000'));
+const today = option('date', '2026-12-01');
 if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new Error('--date YYYY-MM-DD');
 const now = new Date(`${today}T12:00:00Z`);
 const engine = await DocumentEngine.create({ textWorkers: 1 });

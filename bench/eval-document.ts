@@ -21,6 +21,7 @@ import { cer, compareKey, toAsciiDigits } from '../src/document/arabic.js';
 import { DocumentEngine, type ScanResult } from '../src/document/engine.js';
 import { isValidNationalId } from '../src/document/nid.js';
 import { VlensError } from '../src/server/errors.js';
+import { parseArgs } from '../scripts/args.js';
 import { ProgressBar } from '../scripts/progress.js';
 
 type Side = 'front' | 'back';
@@ -39,26 +40,12 @@ interface Case {
   labels: Record<string, string>;
 }
 
-const args = parseArgs(process.argv.slice(2));
+const args = parseArgs();
 const ROOT = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const NOW = new Date(String(args.now ?? '2025-11-26'));
 const REAL_DIR = String(args.real ?? path.resolve(ROOT, '../shared/data/egypt-id'));
 const dump = args.dump ? String(args.dump) : null;
 if (dump) fs.writeFileSync(dump, '');
-
-function parseArgs(argv: string[]): Record<string, string | boolean> {
-  const out: Record<string, string | boolean> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) continue;
-    const next = argv[i + 1];
-    if (next !== undefined && !next.startsWith('--')) {
-      out[a.slice(2)] = next;
-      i++;
-    } else out[a.slice(2)] = true;
-  }
-  return out;
-}
 
 function syntheticCases(dir: string): Case[] {
   const doc = JSON.parse(fs.readFileSync(path.join(dir, 'labels.json'), 'utf8')) as {

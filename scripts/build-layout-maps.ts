@@ -9,9 +9,10 @@ import sharp from 'sharp';
 import { renderCard } from '../src/document/synth/render.js';
 import { randomCardSpec } from '../src/document/synth/spec.js';
 import { LAYOUT_MAPS_PATH, MAP_H, MAP_W, inkMap } from '../src/document/refine.js';
+import { option } from './args.js';
 import { ProgressBar } from './progress.js';
 
-const n = Number(process.argv[process.argv.indexOf('--n') + 1] || 60);
+const n = Number(option('n', '60'));
 const W = MAP_W * 3;
 const H = MAP_H * 3;
 const sums = { front: new Float64Array(MAP_W * MAP_H), back: new Float64Array(MAP_W * MAP_H) };

@@ -23,14 +23,10 @@ import { degrade, type Attack } from '../src/document/synth/degrade.js';
 import { renderCard } from '../src/document/synth/render.js';
 import { Rng, seedFrom } from '../src/document/synth/rng.js';
 import { randomCardSpec } from '../src/document/synth/spec.js';
+import { option as arg } from './args.js';
 import { ProgressBar } from './progress.js';
 
 type Pt = { x: number; y: number };
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
 
 /** Inside test for a convex or mildly concave quad: the crossing-number rule. */
 function inside(q: Pt[], x: number, y: number): boolean {

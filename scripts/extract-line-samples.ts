@@ -28,7 +28,8 @@ import { BACK_BOXES, FRONT_BOXES, type Box } from '../src/document/layout.js';
 import { LINE_HEIGHT, linePlane } from '../src/document/ocr/line-net.js';
 import { Rng } from '../src/document/synth/rng.js';
 import { ProgressBar } from './progress.js';
-import { arg, dataDirArg, genuineItems, warpedCards } from './training-cards.js';
+import { option as arg } from './args.js';
+import { dataDirArg, genuineItems, warpedCards } from './training-cards.js';
 
 const dataDir = dataDirArg();
 const JITTER = Number(arg('jitter', '3'));

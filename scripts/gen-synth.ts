@@ -30,22 +30,7 @@ import { missingFonts } from '../src/document/synth/fonts.js';
 import { renderCard } from '../src/document/synth/render.js';
 import { seedFrom } from '../src/document/synth/rng.js';
 import { randomCardSpec } from '../src/document/synth/spec.js';
-
-function parseArgs(argv: string[]) {
-  const a: Record<string, string | boolean> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i];
-    if (!k.startsWith('--')) continue;
-    const name = k.slice(2);
-    const next = argv[i + 1];
-    if (next === undefined || next.startsWith('--')) a[name] = true;
-    else {
-      a[name] = next;
-      i++;
-    }
-  }
-  return a;
-}
+import { parseArgs } from './args.js';
 
 function fmtTime(s: number): string {
   if (!Number.isFinite(s)) return '?';
@@ -136,7 +121,7 @@ export async function generateSet(o: GenOptions) {
 }
 
 async function main() {
-  const a = parseArgs(process.argv.slice(2));
+  const a = parseArgs();
   if (a.help || a.h) {
     console.log('usage: npx tsx scripts/gen-synth.ts --n 500 --seed 1 --out /tmp/synth [--attacks] [--attack-rate 0.3] [--level mixed|clean|light|medium|heavy] [--sides front,back] [--clean] [--concurrency 2]');
     return;

@@ -15,6 +15,7 @@ import { missingFonts } from '../src/document/synth/fonts.js';
 import { renderCard, type RenderedCard } from '../src/document/synth/render.js';
 import { Rng, seedFrom } from '../src/document/synth/rng.js';
 import { randomCardSpec, type CardSpec } from '../src/document/synth/spec.js';
+import { option } from './args.js';
 
 const MAX_BYTES = 150 * 1024;
 
@@ -49,8 +50,7 @@ async function encodeUnder(buf: Buffer, quality: number): Promise<{ bytes: Buffe
 async function main() {
   const missing = missingFonts();
   if (missing.length) throw new Error(`missing fonts: ${missing.join(', ')} (see .ci/apt-packages-document.txt)`);
-  const outArg = process.argv.indexOf('--out');
-  const out = resolve(outArg > 0 ? process.argv[outArg + 1] : 'test/fixtures/cards');
+  const out = resolve(option('out', 'test/fixtures/cards'));
   mkdirSync(out, { recursive: true });
 
   const a = findSpec(101, (s) => s.gender === 'male' && s.jobTitle !== '' && s.expiryDate > '2026-06-01');

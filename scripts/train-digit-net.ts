@@ -24,7 +24,8 @@ import { NET_PATHS, PATCH_FEATURE_LEN, forwardLayers, serializeDigitNet, softmax
 import { DIGIT_LABELS, LATIN_LABELS, segmentAtReadingScale, type SegmentOptions } from '../src/document/ocr/digits.js';
 import { Rng } from '../src/document/synth/rng.js';
 import { ProgressBar } from './progress.js';
-import { arg, dataDirArg, genuineItems, warpedCards } from './training-cards.js';
+import { flag, option as arg } from './args.js';
+import { dataDirArg, genuineItems, warpedCards } from './training-cards.js';
 
 const dataDir = dataDirArg();
 const EPOCHS = Number(arg('epochs', '14'));
@@ -198,7 +199,7 @@ const data = await extract();
 const counts = LABELS.map((l, i) => `${l}:${data.y.filter((y) => y === i).length}`).join(' ');
 console.log(`glyphs per label: ${counts}`);
 // The shipped Eastern network is convolutional and trained by scripts/train-digit-cnn.py on these samples.
-if (process.argv.includes('--extract-only')) {
+if (flag('extract-only')) {
   console.log(`samples in ${cacheFile}`);
   process.exit(0);
 }

@@ -24,7 +24,7 @@ import { DocumentEngine } from '../src/document/engine.js';
 import { RECAPTURE_MODEL_PATH, recaptureInputs, recaptureProbability, type RecaptureModel, type SpoofScores } from '../src/document/spoof.js';
 import { VlensError } from '../src/server/errors.js';
 import { ProgressBar } from './progress.js';
-import { arg } from './training-cards.js';
+import { option as arg } from './args.js';
 
 /**
  * The scores the model weighs: the card's mean chroma, spectral peaks (a pixel grid, a halftone) and colour

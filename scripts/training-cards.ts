@@ -10,16 +10,12 @@ import { warpQuad, type Quad } from '../src/document/detect.js';
 import { decodeRgb, type RawImage } from '../src/document/image.js';
 import { CANONICAL_H, CANONICAL_W } from '../src/document/layout.js';
 import type { Rng } from '../src/document/synth/rng.js';
+import { option } from './args.js';
 
-/** `--name value` from the command line, or the default. */
-export const arg = (name: string, dflt: string): string => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1]! : dflt;
-};
 
 /** The generated set the extractor reads (`--data`, required). */
 export function dataDirArg(): string {
-  const dir = arg('data', '');
+  const dir = option('data', '');
   if (!dir) throw new Error('--data <generated set> is required');
   return dir;
 }
