@@ -614,7 +614,6 @@ const NEAR_VOCABULARY_WORD = 0.65;
  * (from the ID number), and the agreement makes it trustworthy. A clear read of the other gender's form is kept as
  * read (and stays as unsure as it was): the card may be wrong, or the number misread.
  */
-
 function agreeWithGender(field: FieldValue, gender: 'male' | 'female' | null): FieldValue {
   if (!field.value || !gender || field.confidence < 0.6) return field;
   const key = compareKey(field.value);

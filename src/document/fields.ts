@@ -482,7 +482,10 @@ export const GENDER_WORDS = { male: 'ذكر', female: 'أنثى' } as const;
 export const RELIGION_WORDS = ['مسلم', 'مسلمه', 'مسيحي', 'مسيحيه', 'يهودي', 'يهوديه'] as const;
 export const MARITAL_WORDS = ['أعزب', 'آنسه', 'متزوج', 'متزوجه', 'مطلق', 'مطلقه', 'أرمل', 'أرمله'] as const;
 
-/** Finds the vocabulary word anywhere in a line's words (the gender/religion/marital line is spread out). */
+/**
+ * Finds the vocabulary word anywhere in a line's words (the gender/religion/marital line is spread out), leaving
+ * out words at least as close to a word of `others` (the vocabularies of the line's other fields).
+ */
 export function findVocabularyWord(line: TextLine, vocabulary: readonly string[], others: readonly (readonly string[])[] = []): FieldValue {
   const candidates = [line.text, ...line.words.map((w) => w.text)];
   let best: { value: string; distance: number; conf: number } | null = null;
