@@ -21,7 +21,7 @@ import { cer, compareKey, toAsciiDigits } from '../src/document/arabic.js';
 import { DocumentEngine, type ScanResult } from '../src/document/engine.js';
 import { isValidNationalId } from '../src/document/nid.js';
 import { VlensError } from '../src/server/errors.js';
-import { parseArgs } from '../scripts/args.js';
+import { commandLine as args } from '../scripts/args.js';
 import { ProgressBar } from '../scripts/progress.js';
 
 type Side = 'front' | 'back';
@@ -40,7 +40,6 @@ interface Case {
   labels: Record<string, string>;
 }
 
-const args = parseArgs();
 const ROOT = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const NOW = new Date(String(args.now ?? '2025-11-26'));
 const REAL_DIR = String(args.real ?? path.resolve(ROOT, '../shared/data/egypt-id'));

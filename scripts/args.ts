@@ -4,7 +4,7 @@
  */
 export type Args = Record<string, string | true>;
 
-export function parseArgs(argv: string[] = process.argv.slice(2)): Args {
+function parseArgs(argv: string[]): Args {
   const out: Args = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -18,13 +18,14 @@ export function parseArgs(argv: string[] = process.argv.slice(2)): Args {
   return out;
 }
 
-const given = parseArgs();
+/** This process's command line, parsed once. */
+export const commandLine: Args = parseArgs(process.argv.slice(2));
 
 /** `--name value` from the command line, or `fallback` (also for a bare `--name`). */
 export function option(name: string, fallback: string): string {
-  const v = given[name];
+  const v = commandLine[name];
   return typeof v === 'string' ? v : fallback;
 }
 
 /** `--name` given, with or without a value. */
-export const flag = (name: string): boolean => name in given;
+export const flag = (name: string): boolean => name in commandLine;

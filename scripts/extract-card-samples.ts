@@ -23,7 +23,7 @@ import { degrade, type Attack } from '../src/document/synth/degrade.js';
 import { renderCard } from '../src/document/synth/render.js';
 import { Rng, seedFrom } from '../src/document/synth/rng.js';
 import { randomCardSpec } from '../src/document/synth/spec.js';
-import { option as arg } from './args.js';
+import { option } from './args.js';
 import { ProgressBar } from './progress.js';
 
 type Pt = { x: number; y: number };
@@ -52,11 +52,11 @@ function coverageMask(corners: ReadonlyArray<readonly [number, number]>, width: 
 }
 
 async function main() {
-  const cards = Number(arg('cards', '300'));
-  const from = Number(arg('from', '0'));
-  const seed = Number(arg('seed', '881'));
-  const perSide = Number(arg('per-side', '6'));
-  const out = arg('out', '/tmp/card-samples.bin');
+  const cards = Number(option('cards', '300'));
+  const from = Number(option('from', '0'));
+  const seed = Number(option('seed', '881'));
+  const perSide = Number(option('per-side', '6'));
+  const out = option('out', '/tmp/card-samples.bin');
   if (seed === 1 || seed === 3) throw new Error('seeds 1 and 3 are the evaluation and calibration sets');
   const fd = openSync(out, 'w');
   const total = cards * 2 * perSide;

@@ -28,13 +28,13 @@ import { BACK_BOXES, FRONT_BOXES, type Box } from '../src/document/layout.js';
 import { LINE_HEIGHT, linePlane } from '../src/document/ocr/line-net.js';
 import { Rng } from '../src/document/synth/rng.js';
 import { ProgressBar } from './progress.js';
-import { option as arg } from './args.js';
+import { option } from './args.js';
 import { dataDirArg, genuineItems, warpedCards } from './training-cards.js';
 
 const dataDir = dataDirArg();
-const JITTER = Number(arg('jitter', '3'));
-const BOX_JITTER = Number(arg('box-jitter', '0'));
-const outFile = arg('out', path.join(dataDir, 'line-samples.bin'));
+const JITTER = Number(option('jitter', '3'));
+const BOX_JITTER = Number(option('box-jitter', '0'));
+const outFile = option('out', path.join(dataDir, 'line-samples.bin'));
 
 const ascii = (s: string | undefined) => toAsciiDigits(s ?? '').replace(/[^\d/]/g, '');
 

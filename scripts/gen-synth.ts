@@ -30,7 +30,7 @@ import { missingFonts } from '../src/document/synth/fonts.js';
 import { renderCard } from '../src/document/synth/render.js';
 import { seedFrom } from '../src/document/synth/rng.js';
 import { randomCardSpec } from '../src/document/synth/spec.js';
-import { parseArgs } from './args.js';
+import { commandLine } from './args.js';
 
 function fmtTime(s: number): string {
   if (!Number.isFinite(s)) return '?';
@@ -121,7 +121,7 @@ export async function generateSet(o: GenOptions) {
 }
 
 async function main() {
-  const a = parseArgs();
+  const a = commandLine;
   if (a.help || a.h) {
     console.log('usage: npx tsx scripts/gen-synth.ts --n 500 --seed 1 --out /tmp/synth [--attacks] [--attack-rate 0.3] [--level mixed|clean|light|medium|heavy] [--sides front,back] [--clean] [--concurrency 2]');
     return;

@@ -24,18 +24,18 @@ import { NET_PATHS, PATCH_FEATURE_LEN, forwardLayers, serializeDigitNet, softmax
 import { DIGIT_LABELS, LATIN_LABELS, segmentAtReadingScale, type SegmentOptions } from '../src/document/ocr/digits.js';
 import { Rng } from '../src/document/synth/rng.js';
 import { ProgressBar } from './progress.js';
-import { flag, option as arg } from './args.js';
+import { flag, option } from './args.js';
 import { dataDirArg, genuineItems, warpedCards } from './training-cards.js';
 
 const dataDir = dataDirArg();
-const EPOCHS = Number(arg('epochs', '14'));
-const HIDDEN = Number(arg('hidden', '128'));
-const JITTER = Number(arg('jitter', '1'));
-const LR = Number(arg('lr', '0.002'));
-const ALPHABET = arg('alphabet', 'eastern') as Alphabet;
+const EPOCHS = Number(option('epochs', '14'));
+const HIDDEN = Number(option('hidden', '128'));
+const JITTER = Number(option('jitter', '1'));
+const LR = Number(option('lr', '0.002'));
+const ALPHABET = option('alphabet', 'eastern') as Alphabet;
 if (!(ALPHABET in NET_PATHS)) throw new Error('--alphabet eastern|latin');
 const LABELS = ALPHABET === 'eastern' ? DIGIT_LABELS : LATIN_LABELS;
-const cacheFile = arg('cache', path.join(dataDir, `${ALPHABET}-samples.bin`));
+const cacheFile = option('cache', path.join(dataDir, `${ALPHABET}-samples.bin`));
 
 interface LineSpec {
   box: Box;

@@ -24,7 +24,7 @@ import { DocumentEngine } from '../src/document/engine.js';
 import { RECAPTURE_MODEL_PATH, recaptureInputs, recaptureProbability, type RecaptureModel, type SpoofScores } from '../src/document/spoof.js';
 import { VlensError } from '../src/server/errors.js';
 import { ProgressBar } from './progress.js';
-import { option as arg } from './args.js';
+import { option } from './args.js';
 
 /**
  * The scores the model weighs: the card's mean chroma, spectral peaks (a pixel grid, a halftone) and colour
@@ -47,10 +47,10 @@ interface Sample {
   scores: SpoofScores;
 }
 
-const dirs = arg('data', '').split(',').filter(Boolean);
-const featureFile = arg('features', '');
-const outFile = arg('out', RECAPTURE_MODEL_PATH);
-const targetBpcer = Number(arg('bpcer', '0.02'));
+const dirs = option('data', '').split(',').filter(Boolean);
+const featureFile = option('features', '');
+const outFile = option('out', RECAPTURE_MODEL_PATH);
+const targetBpcer = Number(option('bpcer', '0.02'));
 if (!dirs.length && !(featureFile && fs.existsSync(featureFile))) throw new Error('--data <generated set>[,<set>…] is required');
 
 async function collect(): Promise<Sample[]> {

@@ -12,7 +12,6 @@ import { CANONICAL_H, CANONICAL_W } from '../src/document/layout.js';
 import type { Rng } from '../src/document/synth/rng.js';
 import { option } from './args.js';
 
-
 /** The generated set the extractor reads (`--data`, required). */
 export function dataDirArg(): string {
   const dir = option('data', '');

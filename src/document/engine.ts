@@ -19,7 +19,7 @@ import { alignOutlines, alignedCandidates, quadDistance, snapTarget } from './re
 import { cardNetQuad, loadCardNet } from './card-net.js';
 import {
   DISAGREEMENT_CONFIDENCE, GENDER_WORDS, MARITAL_WORDS, RELIGION_WORDS, TEXT_MIN_CONFIDENCE, clipBackText, findVocabularyWord, hasUnreadMarks, lostNumber, pixelBox, readBackDates, readDate, readIdKey,
-  mergeLineNet, readIdLineByConsensus, readIdLineByNet, readIdNumber, readText, registerBox, registerFrontLines, rereadDigitWords, snapToVocabulary, withLineNet, type FieldValue, type IdReading,
+  mergeLineNet, readIdLineByConsensus, readIdLineByNet, readIdNumber, readText, registerBox, registerFrontLines, rereadDigitWords, snapToVocabulary, withLineNet, type FieldValue, type IdReading, type VocabularyWord,
 } from './fields.js';
 import { crop, decodeRgb, encodeRaw, rotate180, toGrey, type RawImage } from './image.js';
 import { BACK_BOXES, CANONICAL_H, CANONICAL_W, FRONT_BOXES, FRONT_LINES, type Box, type PixelBox } from './layout.js';
@@ -521,7 +521,7 @@ export class DocumentEngine {
    * neighbour or reads nothing there); on the calibration set (seed 3), 4 of 61 clean backs had no religion,
    * and the religion's box read alone gave it on each.
    */
-  private async wordOrItsBox(card: RawImage, line: TextLine, box: Box, vocabulary: readonly string[], others: readonly (readonly string[])[]): Promise<FieldValue> {
+  private async wordOrItsBox(card: RawImage, line: TextLine, box: Box, vocabulary: readonly string[], others: readonly (readonly string[])[]): Promise<VocabularyWord> {
     const found = findVocabularyWord(line, vocabulary, others);
     return found.value ? found : findVocabularyWord(await readText(this.text, card, box), vocabulary, others);
   }
@@ -606,15 +606,15 @@ export class DocumentEngine {
 /** Masculine → feminine forms of the back's status words, as cards print them. */
 const FEMININE: Readonly<Record<string, string>> = { مسلم: 'مسلمه', مسيحي: 'مسيحيه', يهودي: 'يهوديه', متزوج: 'متزوجه', مطلق: 'مطلقه', أرمل: 'أرمله', أعزب: 'آنسه' };
 
-/** findVocabularyWord's confidence for a word at most one slip in five letters (0.2) from its vocabulary word. */
-const NEAR_VOCABULARY_WORD = 0.65;
+/** Relative edit distance under which a status word's gender agreement makes it trustworthy (agreeWithGender). */
+const NEAR_VOCABULARY_WORD = 0.2;
 
 /**
  * A status word read within one slip of its masculine or feminine form takes the form of the holder's gender
  * (from the ID number), and the agreement makes it trustworthy. A clear read of the other gender's form is kept as
  * read (and stays as unsure as it was): the card may be wrong, or the number misread.
  */
-function agreeWithGender(field: FieldValue, gender: 'male' | 'female' | null): FieldValue {
+function agreeWithGender(field: VocabularyWord, gender: 'male' | 'female' | null): FieldValue {
   if (!field.value || !gender || field.confidence < 0.6) return field;
   const key = compareKey(field.value);
   for (const [male, female] of Object.entries(FEMININE)) {
@@ -623,9 +623,9 @@ function agreeWithGender(field: FieldValue, gender: 'male' | 'female' | null): F
     const other = gender === 'male' ? female : male;
     // Exact read of the other form: not a slip, keep it.
     if (key === compareKey(other) && field.confidence >= TEXT_MIN_CONFIDENCE) return field;
-    // The form the gender asks for vouches for a word read exactly or with one slip in five letters or more
-    // (findVocabularyWord: 0.65 and up), not for a farther snap: at 0.6, a word two letters off was trusted.
-    return { value: want, confidence: field.confidence >= NEAR_VOCABULARY_WORD ? Math.max(field.confidence, 0.9) : field.confidence };
+    // The form the gender asks for vouches for a word read exactly or with one slip in six letters or more, not
+    // for a farther snap: a word two letters off (مسلمة for مطلقة) was trusted.
+    return { value: want, confidence: (field.distance ?? 1) < NEAR_VOCABULARY_WORD ? Math.max(field.confidence, 0.9) : field.confidence };
   }
   return field;
 }

@@ -388,10 +388,7 @@ export async function readBackDates(card: RawImage, now: Date): Promise<{ releas
  */
 function distrustUnpaired(dates: { release: DateValue; expiry: DateValue }): { release: DateValue; expiry: DateValue } {
   const { release, expiry } = dates;
-  if (!release.plausible || !expiry.plausible) return dates;
-  const [ry, rm] = release.value!.split('/').map(Number);
-  const [ey, em] = expiry.value!.split('/').map(Number);
-  if (ey === ry! + CARD_VALIDITY_YEARS && em === rm) return dates;
+  if (validityPair(release, expiry) !== false) return dates;
   const cap = (d: DateValue): DateValue => ({ ...d, confidence: Math.min(d.confidence, DISAGREEMENT_CONFIDENCE) });
   return { release: cap(release), expiry: cap(expiry) };
 }
@@ -419,12 +416,22 @@ function expiryByNet(card: RawImage, rule: DateRule): { probs: Float32Array[]; r
   return best!;
 }
 
+/**
+ * An issue date and an expiry against the card's validity (CARD_VALIDITY_YEARS, same month): the expiry's year and
+ * month when they pair, false when both are read but do not, null when either is missing.
+ */
+function validityPair(release: DateValue, expiry: DateValue): { year: number; month: number } | false | null {
+  if (!release.plausible || !expiry.plausible) return null;
+  const [ry, rm] = release.value!.split('/').map(Number);
+  const [ey, em] = expiry.value!.split('/').map(Number);
+  return ey === ry! + CARD_VALIDITY_YEARS && em === rm ? { year: ey!, month: em! } : false;
+}
+
 /** See readBackDates: an issue date and expiry that agree confirm each other; `dayGiven` re-chooses the day. */
 function confirmPair(release: DateValue, expiry: DateValue, dayGiven: (yearMonth: { year: number; month: number }) => DateValue | null) {
-  const r = release.plausible ? release.value!.split('/').map(Number) : null;
-  const e = expiry.plausible ? expiry.value!.split('/').map(Number) : null;
-  if (!r || !e || e[0] !== r[0]! + CARD_VALIDITY_YEARS || e[1] !== r[1]) return { release, expiry };
-  const day = dayGiven({ year: e[0]!, month: e[1]! });
+  const yearMonth = validityPair(release, expiry);
+  if (!yearMonth) return { release, expiry };
+  const day = dayGiven(yearMonth);
   return {
     release: { ...release, confidence: Math.max(release.confidence, CONFIRMED_RELEASE) },
     expiry: day?.plausible && day.value === expiry.value ? { ...expiry, confidence: Math.max(expiry.confidence, day.confidence) } : expiry,
@@ -482,11 +489,16 @@ export const GENDER_WORDS = { male: 'ذكر', female: 'أنثى' } as const;
 export const RELIGION_WORDS = ['مسلم', 'مسلمه', 'مسيحي', 'مسيحيه', 'يهودي', 'يهوديه'] as const;
 export const MARITAL_WORDS = ['أعزب', 'آنسه', 'متزوج', 'متزوجه', 'مطلق', 'مطلقه', 'أرمل', 'أرمله'] as const;
 
+/** A closed vocabulary's word found in a line, with its edit distance (relative to its length) from what was read. */
+export interface VocabularyWord extends FieldValue {
+  distance?: number;
+}
+
 /**
  * Finds the vocabulary word anywhere in a line's words (the gender/religion/marital line is spread out), leaving
  * out words at least as close to a word of `others` (the vocabularies of the line's other fields).
  */
-export function findVocabularyWord(line: TextLine, vocabulary: readonly string[], others: readonly (readonly string[])[] = []): FieldValue {
+export function findVocabularyWord(line: TextLine, vocabulary: readonly string[], others: readonly (readonly string[])[] = []): VocabularyWord {
   const candidates = [line.text, ...line.words.map((w) => w.text)];
   let best: { value: string; distance: number; conf: number } | null = null;
   for (const c of candidates) {
@@ -500,7 +512,7 @@ export function findVocabularyWord(line: TextLine, vocabulary: readonly string[]
   }
   if (!best) return { value: null, confidence: 0 };
   // A closed vocabulary makes a near-match trustworthy even when tesseract itself was unsure.
-  return { value: best.value, confidence: best.distance === 0 ? Math.max(0.9, best.conf) : Math.max(0.6, 0.85 - best.distance) };
+  return { value: best.value, confidence: best.distance === 0 ? Math.max(0.9, best.conf) : Math.max(0.6, 0.85 - best.distance), distance: best.distance };
 }
 
 /**
