@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { compareKey } from '../../src/document/arabic.js';
-import { hasUnreadMarks, lostNumber, readText, rereadDigitWords } from '../../src/document/fields.js';
+import { hasUnreadMarks, lostNumber, pixelBox, readText, rereadDigitWords, slackBox, TEXT_MIN_CONFIDENCE } from '../../src/document/fields.js';
 import { FRONT_BOXES, FRONT_LINES } from '../../src/document/layout.js';
 import { TextReader } from '../../src/document/ocr/text.js';
 import type { RawImage } from '../../src/document/image.js';
@@ -41,6 +41,37 @@ test('address line 1: house numbers are read by the glyph reader, also where tes
       const line2Rules = await rereadDigitWords(card, box, dropped, false);
       assert.ok(!/[٠-٩]/.test(line2Rules.text), line2Rules.text);
     }
+  } finally {
+    await reader.close();
+  }
+});
+
+test('address line 1: a number the glyph reader finds one digit of, where tesseract saw two, is not vouched for', { skip }, async () => {
+  const reader = await TextReader.create(1);
+  try {
+    const address = '٤١ شارع محمد على';
+    const card = await frontWithAddress(address);
+    const box = FRONT_BOXES.address1;
+    const line = await readText(reader, card, box, true);
+    const read = await rereadDigitWords(card, box, line, true, FRONT_LINES.address1.x);
+    assert.equal(compareKey(read.text), compareKey(address), `as read: ${read.text}`);
+    assert.ok(read.confidence >= TEXT_MIN_CONFIDENCE, `intact: ${read.confidence}`);
+
+    // Tesseract sees the ١ of this number (and a symbol for the ٤); say it saw both digits. Then the ٤'s ink is
+    // lost to the glyph reader (on a real card, it lay under the neighbouring word's box): erase the left half of
+    // the number.
+    const word = line.words.find((w) => /[0-9٠-٩]/.test(w.text));
+    assert.ok(word, `no number word: ${line.text}`);
+    const words = line.words.map((w) => (w === word ? { ...w, text: '٤١' } : w));
+    const twoDigits = { ...line, words, text: words.map((w) => w.text).join(' ') };
+    const at = pixelBox(slackBox(box), card);
+    const erased = { ...card, data: new Uint8Array(card.data) };
+    const x0 = Math.floor(at.left + word.bbox.x0 - 2);
+    const x1 = Math.floor(at.left + (word.bbox.x0 + word.bbox.x1) / 2);
+    for (let y = at.top; y < at.top + at.height; y++) for (let x = Math.max(0, x0); x < x1; x++) erased.data.fill(255, (y * card.width + x) * card.channels, (y * card.width + x + 1) * card.channels);
+    const collapsed = await rereadDigitWords(erased, box, twoDigits, true, FRONT_LINES.address1.x);
+    assert.equal((collapsed.text.match(/[٠-٩]/g) ?? []).length, 1, `as read: ${collapsed.text}`);
+    assert.ok(collapsed.confidence < TEXT_MIN_CONFIDENCE, `collapsed: ${collapsed.confidence}`);
   } finally {
     await reader.close();
   }

@@ -1,0 +1,35 @@
+/**
+ * The name lexicon holds common names, not every name: a given name outside it that tesseract reads surely and
+ * alike at four scales is returned as printed (flagged as unknown), not "corrected" to the known name one letter
+ * away. Cards are rendered here with such names (ناصف, one letter from ناصر; نصرى, from نصر).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { compareKey } from '../../src/document/arabic.js';
+import { DocumentEngine, TEXT_MIN_CONFIDENCE } from '../../src/document/engine.js';
+import { nameLexicon } from '../../src/document/lexicon.js';
+import { DEFAULT_TODAY, missingFonts, randomCardSpec, renderCard } from '../../src/document/synth/index.js';
+
+const missing = missingFonts();
+const skip = missing.length > 0 && !process.env.CI ? `fonts missing: ${missing.join(', ')}` : false;
+
+test('a given name outside the lexicon, read alike at every scale, is kept as printed and flagged', { skip, timeout: 120_000 }, async () => {
+  const engine = await DocumentEngine.create();
+  const now = new Date(`${DEFAULT_TODAY}T12:00:00Z`);
+  try {
+    for (const [firstName, known] of [['ناصف', 'ناصر'], ['نصرى', 'نصر']] as const) {
+      assert.ok(!nameLexicon().has(firstName) && nameLexicon().has(known), `${firstName} must be outside the lexicon, ${known} in it`);
+      const { front } = await renderCard({ ...randomCardSpec(21), firstName }, { sides: ['front'] });
+      const r = await engine.scan(front, { side: 'front', now });
+      assert.equal(compareKey(r.data.first_name ?? ''), compareKey(firstName), `${firstName} read as ${r.data.first_name}`);
+      assert.ok(r.fields.first_name!.confidence < TEXT_MIN_CONFIDENCE, 'an unknown name is not vouched for');
+      assert.ok(r.findings.some((f) => f.field === 'first_name'), 'and is listed among the findings');
+    }
+    // A known name printed is read and trusted as before.
+    const { front } = await renderCard({ ...randomCardSpec(21), firstName: 'ناصر' }, { sides: ['front'] });
+    const r = await engine.scan(front, { side: 'front', now });
+    assert.equal(r.data.first_name, 'ناصر');
+  } finally {
+    await engine.close();
+  }
+});
