@@ -20,14 +20,14 @@ test('a given name outside the lexicon, read alike at every scale, is kept as pr
     for (const [firstName, known] of [['ناصف', 'ناصر'], ['نصرى', 'نصر']] as const) {
       assert.ok(!nameLexicon().has(firstName) && nameLexicon().has(known), `${firstName} must be outside the lexicon, ${known} in it`);
       const { front } = await renderCard({ ...randomCardSpec(21), firstName }, { sides: ['front'] });
-      const r = await engine.scan(front, { side: 'front', now });
+      const r = await engine.scan(front, { expectedSide: 'front', now });
       assert.equal(compareKey(r.data.first_name ?? ''), compareKey(firstName), `${firstName} read as ${r.data.first_name}`);
       assert.ok(r.fields.first_name!.confidence < TEXT_MIN_CONFIDENCE, 'an unknown name is not vouched for');
       assert.ok(r.findings.some((f) => f.field === 'first_name'), 'and is listed among the findings');
     }
     // A known name printed is read and trusted as before.
     const { front } = await renderCard({ ...randomCardSpec(21), firstName: 'ناصر' }, { sides: ['front'] });
-    const r = await engine.scan(front, { side: 'front', now });
+    const r = await engine.scan(front, { expectedSide: 'front', now });
     assert.equal(r.data.first_name, 'ناصر');
   } finally {
     await engine.close();
