@@ -424,14 +424,16 @@ export class DocumentEngine {
 
   /**
    * A name line that does not read as known names with confidence is read again at a larger and a smaller scale
-   * and with a wide margin (short bold names are tesseract's weak spot); the most confident reading wins.
+   * and with a wide margin (short bold names are tesseract's weak spot); the most confident reading wins, unless
+   * a given name read alike every time is kept as read (below).
    */
   private async readName(card: RawImage, box: Box, line: TextLine, single: boolean): Promise<FieldValue> {
     let best: FieldValue = nameField(line, single);
     if (best.confidence >= TEXT_MIN_CONFIDENCE) return best;
     const asRead = nameLetters(line.text);
+    const variants = ['large', 'small', 'padded'] as const;
     let agreeing = 0;
-    for (const variant of ['large', 'small', 'padded'] as const) {
+    for (const variant of variants) {
       const reread = await readText(this.text, card, box, true, variant);
       if (compareKey(nameLetters(reread.text)) === compareKey(asRead)) agreeing++;
       const again = nameField(reread, single);
@@ -443,7 +445,7 @@ export class DocumentEngine {
     // The lexicon holds common names, not every name: a given name tesseract is sure of (KEEP_AS_READ_CONFIDENCE)
     // and reads alike at all four scales is printed so, even where a known name is one letter away. It is kept
     // as read, and stays flagged as unknown. (A real card's name was "corrected" to a neighbour this way.)
-    if (single && agreeing === 3 && line.confidence >= KEEP_AS_READ_CONFIDENCE && compareKey(asRead) !== compareKey(best.value ?? '')) {
+    if (single && agreeing === variants.length && line.confidence >= KEEP_AS_READ_CONFIDENCE && compareKey(asRead) !== compareKey(best.value ?? '')) {
       return { value: asRead, confidence: Math.min(best.confidence, TEXT_MIN_CONFIDENCE - 0.01) };
     }
     return { value: best.value, confidence: best.confidence };
