@@ -75,6 +75,7 @@ export const IDKEY_MIN_CONFIDENCE = 0.7;
  * lexicon changed came with at most 0.86 (the generator's names are all in the lexicon, so those reads were
  * wrong); the real card's out-of-lexicon name read right at 0.90.
  */
+const REREAD_VARIANTS = ['large', 'small', 'padded'] as const;
 const KEEP_AS_READ_CONFIDENCE = 0.88;
 /** Below this the chosen NID is reported under 3001 even though it is structurally valid. */
 export const ID_MIN_CONFIDENCE = 0.8;
@@ -428,27 +429,35 @@ export class DocumentEngine {
    * a given name read alike every time is kept as read (below).
    */
   private async readName(card: RawImage, box: Box, line: TextLine, single: boolean): Promise<FieldValue> {
-    let best: FieldValue = nameField(line, single);
-    if (best.confidence >= TEXT_MIN_CONFIDENCE) return best;
     const asRead = nameLetters(line.text);
-    const variants = ['large', 'small', 'padded'] as const;
     let agreeing = 0;
-    for (const variant of variants) {
-      const reread = await readText(this.text, card, box, true, variant);
+    const best = await this.rereadUnsure(card, box, true, nameField(line, single), (reread) => {
       if (compareKey(nameLetters(reread.text)) === compareKey(asRead)) agreeing++;
-      const again = nameField(reread, single);
-      // A second read that disagreed with the first and is not made of known names is not trusted.
-      if (again.unknown) again.confidence = Math.min(again.confidence, TEXT_MIN_CONFIDENCE - 0.01);
-      if (again.confidence > best.confidence) best = { value: again.value, confidence: again.confidence };
-      if (best.confidence >= TEXT_MIN_CONFIDENCE) return { value: best.value, confidence: best.confidence };
-    }
+      return nameField(reread, single);
+    });
     // The lexicon holds common names, not every name: a given name tesseract is sure of (KEEP_AS_READ_CONFIDENCE)
     // and reads alike at all four scales is printed so, even where a known name is one letter away. It is kept
     // as read, and stays flagged as unknown. (A real card's name was "corrected" to a neighbour this way.)
-    if (single && agreeing === variants.length && line.confidence >= KEEP_AS_READ_CONFIDENCE && compareKey(asRead) !== compareKey(best.value ?? '')) {
+    if (single && best.confidence < TEXT_MIN_CONFIDENCE && agreeing === REREAD_VARIANTS.length && line.confidence >= KEEP_AS_READ_CONFIDENCE && compareKey(asRead) !== compareKey(best.value ?? '')) {
       return { value: asRead, confidence: Math.min(best.confidence, TEXT_MIN_CONFIDENCE - 0.01) };
     }
-    return { value: best.value, confidence: best.confidence };
+    return best;
+  }
+
+  /**
+   * A line that did not read as known words with confidence (a name, a job) is read again at a larger and a
+   * smaller scale and with a wide margin (short bold words are tesseract's weak spot); the most confident reading
+   * wins. A second read that disagreed with the first and is not made of known words is not trusted.
+   */
+  private async rereadUnsure(card: RawImage, box: Box, rightAligned: boolean, first: FieldValue, field: (line: TextLine) => FieldValue & { unknown: number }): Promise<FieldValue> {
+    let best = fieldValue(first);
+    for (const variant of REREAD_VARIANTS) {
+      if (best.confidence >= TEXT_MIN_CONFIDENCE) break;
+      const again = field(await readText(this.text, card, box, rightAligned, variant));
+      if (again.unknown) again.confidence = Math.min(again.confidence, TEXT_MIN_CONFIDENCE - 0.01);
+      if (again.confidence > best.confidence) best = fieldValue(again);
+    }
+    return best;
   }
 
   private async readFront(card: RawImage, id: IdReading, now: Date) {
@@ -605,8 +614,8 @@ export class DocumentEngine {
       idNumber: { value: id.idNumber ?? (id.line.text || null), confidence: id.idNumber ? id.confidence : 0 },
       // The card prints only year and month of issue.
       releaseDate: { value: releaseDate ? isoDate(releaseDate).slice(0, 7) : null, confidence: releaseDate ? release.confidence : 0 },
-      job: jobField(textField(job1!)),
-      jobTitle: jobField(optionalTextField(job2!)),
+      job: await this.rereadUnsure(card, clipBackText(BACK_BOXES.job1), false, jobField(textField(job1!)), (line) => jobField(textField(line))),
+      jobTitle: fieldValue(jobField(optionalTextField(job2!))),
       gender: { value: genderWord.value ?? (info?.gender ? GENDER_AR[info.gender] : null), confidence: genderWord.value ? genderWord.confidence : 0 },
       religion,
       maritalStatus: marital,
@@ -675,14 +684,23 @@ function agreeWithGender(field: VocabularyWord, gender: 'male' | 'female' | null
   return field;
 }
 
-/** Job lines: slips fixed against the occupation/employer lexicon; known words vouch like names do. */
-function jobField(field: FieldValue): FieldValue {
-  if (!field.value) return field;
+/**
+ * Job lines: slips fixed against the occupation/employer lexicon; known words vouch like names do. A read with no
+ * word of two letters (a digit, a lone letter: what tesseract makes of a short job it cannot read, trusted at 0.94
+ * on the calibration set) is no job.
+ */
+function jobField(field: FieldValue): FieldValue & { unknown: number } {
+  if (!field.value) return { ...field, unknown: 0 };
   const letters = arabicLetters(field.value);
-  if (!letters) return field;
+  if (!letters.split(' ').some((w) => w.length > 1)) return { value: null, confidence: 0, unknown: 1 };
   const fix = correctLine(letters, jobLexicon());
   const noisy = letters.replace(/\s/g, '').length < field.value.replace(/\s/g, '').length;
-  return { value: fix.text, confidence: lexiconConfidence(field.confidence * (noisy ? 0.7 : 1), fix) };
+  return { value: fix.text, confidence: lexiconConfidence(field.confidence * (noisy ? 0.7 : 1), fix), unknown: fix.unknown };
+}
+
+/** Just the value and its confidence (a field's working notes, such as `unknown`, stay inside the engine). */
+function fieldValue(f: FieldValue): FieldValue {
+  return { value: f.value, confidence: f.confidence };
 }
 
 function textField(line: { text: string; confidence: number }): FieldValue {
