@@ -611,7 +611,7 @@ export async function rereadDigitWords(card: RawImage, box: Box, line: TextLine,
       !/^[-–]+$/.test(t) &&
       // A lone alef before a word starting with ل is the article split off ("ا لنحرير"), joined below.
       !(t === 'ا' && /^ل/.test(line.words[i + 1]?.text.trim() ?? '')) &&
-      ((t.length <= 2 && !/^[\u0621-\u064A]{2}$/.test(t)) || (t.length <= 3 && /[هم]/.test(t) && /^[ءاآأإلهوم0-9٠-٩*)(+<>.،؛]+$/.test(t)));
+      ((t.length <= 2 && !/^[\u0621-\u064A]{2}$/.test(t)) || (t.length <= 3 && /[هم]/.test(t) && /^[ءاآأإلهوم0-9٠-٩*)(+<>.،؛]+$/.test(t)) || houseNumberPlace(line, i));
     if (!numeric && !lookalike) continue;
     // Tesseract's box often holds only part of a number (the digits it could not read are left out): read from
     // the neighbouring word on the left to the one on the right, over the whole line's height.
@@ -669,6 +669,20 @@ export async function rereadDigitWords(card: RawImage, box: Box, line: TextLine,
  */
 export function hasUnreadMarks(text: string): boolean {
   return /[0-9A-Za-z<>+*()“”"'!?@#$%^&=_|\\[\]{}~]/.test(text);
+}
+
+/** Words that follow the house number at the start of line 1 ("٥٦ شارع الجامع", "٤٧ ش الازهر", "١٠ عمارات ..."). */
+const AFTER_HOUSE_NUMBER = new Set(['شارع', 'ش', 'عمارات']);
+
+/**
+ * Word `i` of line 1 stands where the house number is printed: it is the line's first word, it is followed by a
+ * street word, and it is a short "word" the lexicon does not know (tesseract reads ٥٦ as ده, ٤٧ as لا, ٣٨ as ير,
+ * ٥٧ as جاد). Such a word is re-read as a number; the glyph reader must be sure of every digit.
+ */
+function houseNumberPlace(line: TextLine, i: number): boolean {
+  const first = line.words.findIndex((w) => w.text.trim());
+  const t = line.words[i]?.text.trim() ?? '';
+  return i === first && AFTER_HOUSE_NUMBER.has(line.words[i + 1]?.text.trim() ?? '') && /^[\u0621-\u064A]{2,3}$/.test(t) && !placeLexicon().has(t);
 }
 
 /** Words an address always follows with a number ("فيلا ٣٥ مجموعة ٨ - الرحاب"). */

@@ -88,3 +88,25 @@ test('address lines: marks neither reader could read, and numbered words without
   assert.ok(!lostNumber('فيلا ٣٥ مجموعة ٨ - الرحاب'));
   assert.ok(!lostNumber('٢٨ ش جمال عبد الناصر'));
 });
+
+/**
+ * Calibration fronts (`gen-synth --n 400 --seed 3`, made again by setCapture) whose house number tesseract read
+ * as a short word before the street word (٤٧ ش as لا ش, ٥٧ ش as جاد ش, ١٥ شارع as نا شارع): the word at the
+ * house number's place is re-read as a number.
+ */
+test('address line 1: a short word where the house number stands, before the street word, is re-read as a number (calibration fronts 94, 179, 232)', { skip, timeout: 180_000 }, async () => {
+  const { setCapture } = await import('../helpers/cards.js');
+  const { DocumentEngine } = await import('../../src/document/engine.js');
+  const engine = await DocumentEngine.create({ textWorkers: 1 });
+  try {
+    for (const index of [94, 179, 232]) {
+      const { image, labels } = await setCapture(3, index, 'front');
+      const r = await engine.scan(image, { expectedSide: 'front', now: new Date('2025-11-26T12:00:00Z') });
+      const want = 'address_1' in labels ? labels.address_1 : '';
+      assert.equal(compareKey(r.data.address_1 ?? ''), compareKey(want), `front ${index}: ${r.data.address_1}`);
+      assert.ok(r.fields.address_1!.confidence >= TEXT_MIN_CONFIDENCE, `front ${index}: read clearly, it is vouched for`);
+    }
+  } finally {
+    await engine.close();
+  }
+});
