@@ -731,7 +731,10 @@ function nameField(line: { text: string; confidence: number }, single = false): 
   // Noise in a name line means the read was shaky: lower the confidence so it is reported.
   const fix = correctLine(text, nameLexicon());
   const confidence = lexiconConfidence(line.confidence * (dropped ? 0.7 : 1), fix);
-  return { value: fix.text, confidence: single && fix.unknown ? Math.min(confidence, TEXT_MIN_CONFIDENCE - 0.01) : confidence, unknown: fix.unknown };
+  // A name does not end in a word that needs another after it (the article, عبد, ابو, بن): the rest was lost
+  // ("ناصر عبد الحليم ال" for ...الشناوى was trusted at 0.95 on the calibration set).
+  const cut = /(^|\s)(ال|عبد|ابو|بن)$/.test(compareKey(fix.text));
+  return { value: fix.text, confidence: (single && fix.unknown) || cut ? Math.min(confidence, TEXT_MIN_CONFIDENCE - 0.01) : confidence, unknown: fix.unknown };
 }
 
 /** Address lines: words checked against the place lexicon; numbers come from the glyph reader as they are. */
