@@ -30,7 +30,7 @@ import { loadDigitNet } from './ocr/digit-net.js';
 import { loadLineNet } from './ocr/line-net.js';
 import { TextReader, type TextLine } from './ocr/text.js';
 import { glareFraction, judgeQuality, judgeSpoof, laplacianVariance, loadRecaptureModel, meanChroma, recaptureScores, type QualityResult, type SpoofResult } from './spoof.js';
-import { correctLine, guessedAmongNames, jobLexicon, nameLexicon, placeLexicon, type LineCorrection } from './lexicon.js';
+import { correctLine, guessedAmongNames, jobLexicon, nameLexicon, ocrDistance, placeLexicon, type LineCorrection } from './lexicon.js';
 import { governorateEnglish, transliterateAddress, transliterateName } from './transliterate.js';
 
 export type Side = 'front' | 'back';
@@ -738,16 +738,17 @@ function nameField(line: { text: string; confidence: number }, single = false): 
 }
 
 /** Address lines: words checked against the place lexicon; numbers come from the glyph reader as they are. */
-function addressField(text: string, lineConfidence: number, line2 = false): FieldValue {
+function addressField(text: string, lineConfidence: number, line2 = false): FieldValue & { snapped?: boolean } {
   if (!text) return { value: null, confidence: lineConfidence };
   const fixed = correctLine(text, placeLexicon());
-  const fix = line2 ? { ...fixed, text: dashBeforeGovernorate(fixed.text) } : fixed;
+  const snap = line2 ? snapAddress2(dashBeforeGovernorate(fixed.text)) : null;
+  const fix = snap ? { ...fixed, text: snap.text } : fixed;
   // Slips are fixed, but known words vouch for little here: an address is mostly common words (مركز, قسم, the
   // governorate), and a misread district or house number is still a known word or a number. The line keeps
   // tesseract's confidence; a two-edit fix makes it unsure.
   const unsure = fix.corrected2 || (!line2 && guessedAmongNames(fix)) || hasUnreadMarks(fix.text) || (!line2 && lostNumber(fix.text));
-  const confidence = unsure ? Math.min(lineConfidence, TEXT_MIN_CONFIDENCE - 0.01) : lineConfidence;
-  return { value: fix.text, confidence };
+  const confidence = unsure || snap?.snapped ? Math.min(lineConfidence, TEXT_MIN_CONFIDENCE - 0.01) : lineConfidence;
+  return { value: fix.text, confidence, snapped: snap?.snapped ?? false };
 }
 
 /** Governorate code by the comparison key of its name as cards print it. */
@@ -783,12 +784,73 @@ export function dashBeforeGovernorate(line: string): string {
   return line;
 }
 
+/** Edits (ocrDistance: a dot slip counts half) a place may be from the one it is taken for: one, two in names of eight letters or more. */
+const placeSlips = (key: string) => (key.replace(/\s/g, '').length >= 8 ? 2 : 1);
+
+/** The one entry of `names` within placeSlips of `key` and nearer than any other, or null (also when exact). */
+function nearestPlace(key: string, names: readonly string[]): string | null {
+  let best: { name: string; d: number } | null = null;
+  let second = Infinity;
+  for (const name of names) {
+    const d = ocrDistance(key, compareKey(name));
+    if (d === 0) return null;
+    if (!best || d < best.d) {
+      second = best?.d ?? Infinity;
+      best = { name, d };
+    } else second = Math.min(second, d);
+  }
+  return best && best.d <= placeSlips(key) && second > best.d ? best.name : null;
+}
+
+/** Prefixes printed before a district (مركز, قسم). */
+const DISTRICT_PREFIXES = ['مركز', 'قسم'];
+
+/**
+ * Address line 2 names places from closed lists: "<prefix> <district> - <governorate>", the governorate one of 27
+ * and the district one of that governorate's (DISTRICTS). A governorate read with a slip or two (الشرقيم,
+ * القليوبيم, هنا for قنا), a district of it read so, and the prefix مركز read as مرك are put right, each only when
+ * exactly one name is that near. What was put right is a guess among places: `snapped` lines are not vouched for.
+ */
+export function snapAddress2(line: string): { text: string; snapped: boolean } {
+  const words = line.split(' ').filter(Boolean);
+  // The dash, or a lone mark read where it stands (٠, ٥, a dot) when the line has no dash.
+  let dash = words.lastIndexOf('-');
+  for (let i = words.length - 2; dash < 0 && i > 0; i--) if (!/[\u0621-\u064A]/.test(words[i]!)) dash = i;
+  if (dash < 1 || dash === words.length - 1) return { text: line, snapped: false };
+  // Letters only: a speck read after the governorate (القليوبيم/) is not part of it.
+  const govText = words.slice(dash + 1).join(' ').replace(/[^\u0621-\u064A\s]/g, '').trim();
+  const govNames = Object.values(GOVERNORATES).map((g) => g.ar);
+  const gov = GOVERNORATE_BY_KEY.has(compareKey(govText)) ? govText : nearestPlace(compareKey(govText), govNames);
+  const code = gov ? GOVERNORATE_BY_KEY.get(compareKey(gov)) : undefined;
+  if (!gov || !code) return { text: line, snapped: false };
+  let head = words.slice(0, dash);
+  const districts = (DISTRICTS[code] ?? []).map((d) => d.ar);
+  const known = (t: string) => districts.some((d) => compareKey(d) === compareKey(t));
+  // A speck read before a known district (١ الضبعة) is no part of it (٦ in ٦ أكتوبر is).
+  const specks = head.findIndex((w) => /[\u0621-\u064A]/.test(w));
+  if (specks > 0 && !known(head.join(' ')) && known(head.slice(specks).join(' '))) head = head.slice(specks);
+  // The prefix: a first word one slip from مركز or قسم, before a district of this governorate.
+  const prefix = head.length > 1 && !known(head.join(' ')) ? nearestPlace(compareKey(head[0]!), DISTRICT_PREFIXES) : null;
+  if (prefix && (known(head.slice(1).join(' ')) || nearestPlace(compareKey(head.slice(1).join(' ')), districts))) head = [prefix, ...head.slice(1)];
+  // The district, with or without the prefix.
+  const hasPrefix = head.length > 1 && DISTRICT_PREFIXES.includes(head[0]!);
+  const district = (hasPrefix ? head.slice(1) : head).join(' ');
+  if (!known(district)) {
+    const near = nearestPlace(compareKey(district), districts);
+    if (near) head = [...(hasPrefix ? [head[0]!] : []), ...near.split(' ')];
+  }
+  const text = [...head, '-', ...gov.split(' ')].join(' ');
+  return { text, snapped: text !== line };
+}
+
 /**
  * Address line 2 is "<district> - <governorate>": a district that exists in the governorate named after it (the
  * two are read independently) confirms the line. Prefixes cards use (مركز, قسم, ...) and ordinals are ignored.
  */
-function districtAgrees(field: FieldValue): FieldValue {
-  if (!field.value || field.confidence >= 0.9) return field;
+function districtAgrees(read: FieldValue & { snapped?: boolean }): FieldValue {
+  const field = fieldValue(read);
+  // A line put right by snapAddress2 agrees by construction: that is no confirmation.
+  if (read.snapped || !field.value || field.confidence >= 0.9) return field;
   const parts = field.value.split('-');
   if (parts.length !== 2) return field;
   const code = GOVERNORATE_BY_KEY.get(compareKey(parts[1]!));
