@@ -30,7 +30,7 @@ import { loadDigitNet } from './ocr/digit-net.js';
 import { loadLineNet } from './ocr/line-net.js';
 import { TextReader, type TextLine } from './ocr/text.js';
 import { glareFraction, judgeQuality, judgeSpoof, laplacianVariance, loadRecaptureModel, meanChroma, recaptureScores, type QualityResult, type SpoofResult } from './spoof.js';
-import { correctLine, guessedAmongNames, jobLexicon, nameLexicon, ocrDistance, placeLexicon, type LineCorrection } from './lexicon.js';
+import { abdBeforeDivineName, correctLine, guessedAmongNames, jobLexicon, nameLexicon, ocrDistance, placeLexicon, type LineCorrection } from './lexicon.js';
 import { governorateEnglish, transliterateAddress, transliterateName } from './transliterate.js';
 
 export type Side = 'front' | 'back';
@@ -728,8 +728,11 @@ function nameField(line: { text: string; confidence: number }, single = false): 
   const text = nameLetters(line.text);
   const dropped = line.text.replace(/\s/g, '').length - text.replace(/\s/g, '').length;
   if (!text) return { value: null, confidence: 0, unknown: 0 };
+  // Putting عبد right before a divine name is a dot slip fixed, as correctLine counts its own.
+  const abd = abdBeforeDivineName(text);
+  const corrected = correctLine(abd.text, nameLexicon());
+  const fix = { ...corrected, corrected: corrected.corrected + abd.fixed, correctedDots: corrected.correctedDots + abd.fixed };
   // Noise in a name line means the read was shaky: lower the confidence so it is reported.
-  const fix = correctLine(text, nameLexicon());
   const confidence = lexiconConfidence(line.confidence * (dropped ? 0.7 : 1), fix);
   // A name does not end in a word that needs another after it (the article, عبد, ابو, بن): the rest was lost
   // ("ناصر عبد الحليم ال" for ...الشناوى was trusted at 0.95 on the calibration set).

@@ -50,6 +50,27 @@ const MORE_NAME_PARTS = `
 المقصود الشافي الموجود الحفيظ الوكيل الرشيد الحق النبي المطلب المحسن الفضيل الجابر المنصف الدايم المولي الرسول
 `;
 
+/** The divine names that follow عبد in compound names (MORE_NAME_PARTS without عبد itself), by comparison key. */
+const DIVINE_NAMES: ReadonlySet<string> = new Set(MORE_NAME_PARTS.split(/\s+/).filter((w) => w && w !== 'عبد').map(compareKey));
+
+/**
+ * عبد read with a dot slip (عند, عيد) before a divine name (عبد الغفار as عند الغفار): the word is عبد. A known
+ * name one dot from it (عيد) is not a name a divine name follows. Returns the line with such words put right and
+ * how many were.
+ */
+export function abdBeforeDivineName(text: string): { text: string; fixed: number } {
+  const words = text.split(' ');
+  let fixed = 0;
+  for (let i = 0; i + 1 < words.length; i++) {
+    const key = compareKey(words[i]!);
+    if (key !== 'عبد' && ocrDistance(key, 'عبد') === 0.5 && DIVINE_NAMES.has(compareKey(words[i + 1]!))) {
+      words[i] = 'عبد';
+      fixed++;
+    }
+  }
+  return { text: words.join(' '), fixed };
+}
+
 /** Common address words and place names beyond the generator's lists (general knowledge, not the eval cards). */
 const MORE_PLACE_WORDS = `
 شارع ش حاره عطفه زقاق ميدان طريق كورنيش عماره برج فيلا شقه الدور قريه عزبه كفر نجع منشيه منشاه مركز قسم حي الحي مدينه منطقه

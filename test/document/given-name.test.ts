@@ -49,3 +49,12 @@ test('a name line that ends in a word needing another after it (the article, ع�
     await engine.close();
   }
 });
+
+test('عبد read with a dot slip before a divine name is put right; a name one dot from it elsewhere is left', async () => {
+  const { abdBeforeDivineName } = await import('../../src/document/lexicon.js');
+  // What tesseract returned for calibration cards (عند الغفار, عيد الناصر).
+  assert.deepEqual(abdBeforeDivineName('سامى محمود عند الغفار'), { text: 'سامى محمود عبد الغفار', fixed: 1 });
+  assert.deepEqual(abdBeforeDivineName('حنفى عيد الناصر حازم'), { text: 'حنفى عبد الناصر حازم', fixed: 1 });
+  // عيد is a name of its own; before a family name it stays.
+  assert.deepEqual(abdBeforeDivineName('محمد عيد السيد'), { text: 'محمد عيد السيد', fixed: 0 });
+});
