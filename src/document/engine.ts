@@ -30,7 +30,7 @@ import { loadDigitNet } from './ocr/digit-net.js';
 import { loadLineNet } from './ocr/line-net.js';
 import { TextReader, type TextLine } from './ocr/text.js';
 import { glareFraction, judgeQuality, judgeSpoof, laplacianVariance, loadRecaptureModel, meanChroma, recaptureScores, type QualityResult, type SpoofResult } from './spoof.js';
-import { abdBeforeDivineName, correctLine, guessedAmongNames, jobLexicon, nameLexicon, ocrDistance, placeLexicon, type LineCorrection } from './lexicon.js';
+import { WordLexicon, abdBeforeDivineName, correctLine, guessedAmongNames, jobLexicon, nameLexicon, placeLexicon, type LineCorrection } from './lexicon.js';
 import { governorateEnglish, transliterateAddress, transliterateName } from './transliterate.js';
 
 export type Side = 'front' | 'back';
@@ -562,16 +562,17 @@ export class DocumentEngine {
     if (found.value) return found;
     // The box alone, then at a smaller and a larger scale: on the calibration set (seed 3) the small scale found
     // 15 religions the first two reads missed (Amiri's مسلم, whose teeth the plain scale merges).
-    const reads: TextLine[] = [line];
+    let boxRead: TextLine | null = null;
     for (const variant of ['plain', 'small', 'large'] as const) {
       const read = await readText(this.text, card, box, false, variant);
-      reads.push(read);
+      boxRead ??= read;
       const inBox = findVocabularyWord(read, vocabulary, others);
       if (inBox.value) return inBox;
     }
-    // Nothing within reach: a guess among the forms the holder's gender allows (flagged), from the first reads.
+    // Nothing within reach: a guess among the forms the holder's gender allows (flagged), from the line and the
+    // box's plain read.
     if (!gender) return { value: null, confidence: 0 };
-    return guessVocabularyWord(reads.slice(0, 2), vocabulary.filter((w) => genderOfWord(w) === gender), others);
+    return guessVocabularyWord([line, boxRead!], vocabulary.filter((w) => genderOfWord(w) === gender), others);
   }
 
   private async readBack(card: RawImage, id: IdReading, now: Date) {
@@ -790,23 +791,18 @@ export function dashBeforeGovernorate(line: string): string {
 /** Edits (ocrDistance: a dot slip counts half) a place may be from the one it is taken for: one, two in names of eight letters or more. */
 const placeSlips = (key: string) => (key.replace(/\s/g, '').length >= 8 ? 2 : 1);
 
-/** The one entry of `names` within placeSlips of `key` and nearer than any other, or null (also when exact). */
-function nearestPlace(key: string, names: readonly string[]): string | null {
-  let best: { name: string; d: number } | null = null;
-  let second = Infinity;
-  for (const name of names) {
-    const d = ocrDistance(key, compareKey(name));
-    if (d === 0) return null;
-    if (!best || d < best.d) {
-      second = best?.d ?? Infinity;
-      best = { name, d };
-    } else second = Math.min(second, d);
-  }
-  return best && best.d <= placeSlips(key) && second > best.d ? best.name : null;
+/** The unique nearest entry of `places` within placeSlips of `text`, as printed, or null (also when exact). */
+function nearestPlace(text: string, places: WordLexicon): string | null {
+  const key = compareKey(text);
+  const near = places.nearest(key, placeSlips(key));
+  return near && near.distance > 0 ? places.display(near.word) : null;
 }
 
-/** Prefixes printed before a district (مركز, قسم). */
+/** The closed lists of address line 2, built once: prefixes printed before a district, governorates, districts. */
 const DISTRICT_PREFIXES = ['مركز', 'قسم'];
+const PREFIX_LEXICON = WordLexicon.ofPhrases(DISTRICT_PREFIXES);
+const GOVERNORATE_LEXICON = WordLexicon.ofPhrases(Object.values(GOVERNORATES).map((g) => g.ar));
+const DISTRICT_LEXICONS: ReadonlyMap<string, WordLexicon> = new Map(Object.keys(GOVERNORATES).map((code) => [code, WordLexicon.ofPhrases((DISTRICTS[code] ?? []).map((d) => d.ar))]));
 
 /**
  * Address line 2 names places from closed lists: "<prefix> <district> - <governorate>", the governorate one of 27
@@ -822,34 +818,26 @@ export function snapAddress2(line: string): { text: string; snapped: boolean } {
   if (dash < 1 || dash === words.length - 1) return { text: line, snapped: false };
   // Letters only: a speck read after the governorate (القليوبيم/) is not part of it.
   const govText = words.slice(dash + 1).join(' ').replace(/[^\u0621-\u064A\s]/g, '').trim();
-  const govNames = Object.values(GOVERNORATES).map((g) => g.ar);
-  const gov = GOVERNORATE_BY_KEY.has(compareKey(govText)) ? govText : nearestPlace(compareKey(govText), govNames);
-  const code = gov ? GOVERNORATE_BY_KEY.get(compareKey(gov)) : undefined;
-  if (!gov || !code) return { text: line, snapped: false };
+  const gov = GOVERNORATE_LEXICON.has(govText) ? govText : nearestPlace(govText, GOVERNORATE_LEXICON);
+  const districts = gov ? DISTRICT_LEXICONS.get(GOVERNORATE_BY_KEY.get(compareKey(gov)) ?? '') : undefined;
+  if (!gov || !districts) return { text: line, snapped: false };
   let head = words.slice(0, dash);
-  const districts = (DISTRICTS[code] ?? []).map((d) => d.ar);
-  const known = (t: string) => districts.some((d) => compareKey(d) === compareKey(t));
+  const known = (parts: readonly string[]) => districts.has(parts.join(' '));
   // A speck read before a known district (١ الضبعة) is no part of it (٦ in ٦ أكتوبر is).
   const specks = head.findIndex((w) => /[\u0621-\u064A]/.test(w));
-  if (specks > 0 && !known(head.join(' ')) && known(head.slice(specks).join(' '))) head = head.slice(specks);
+  if (specks > 0 && !known(head) && known(head.slice(specks))) head = head.slice(specks);
   // The prefix: a first word one slip from مركز or قسم, before a district of this governorate.
-  const prefix = head.length > 1 && !known(head.join(' ')) ? nearestPlace(compareKey(head[0]!), DISTRICT_PREFIXES) : null;
-  if (prefix && (known(head.slice(1).join(' ')) || nearestPlace(compareKey(head.slice(1).join(' ')), districts))) head = [prefix, ...head.slice(1)];
+  const prefix = head.length > 1 && !known(head) ? nearestPlace(head[0]!, PREFIX_LEXICON) : null;
+  if (prefix && (known(head.slice(1)) || nearestPlace(head.slice(1).join(' '), districts))) head = [prefix, ...head.slice(1)];
   // The district, with or without the prefix.
   const hasPrefix = head.length > 1 && DISTRICT_PREFIXES.includes(head[0]!);
-  const district = (hasPrefix ? head.slice(1) : head).join(' ');
-  if (!known(district)) {
-    const near = nearestPlace(compareKey(district), districts);
-    if (near) head = [...(hasPrefix ? [head[0]!] : []), ...near.split(' ')];
-  }
+  const district = hasPrefix ? head.slice(1) : head;
+  const near = known(district) ? null : nearestPlace(district.join(' '), districts);
+  if (near) head = [...(hasPrefix ? [head[0]!] : []), ...near.split(' ')];
   const text = [...head, '-', ...gov.split(' ')].join(' ');
   return { text, snapped: text !== line };
 }
 
-/**
- * Address line 2 is "<district> - <governorate>": a district that exists in the governorate named after it (the
- * two are read independently) confirms the line. Prefixes cards use (مركز, قسم, ...) and ordinals are ignored.
- */
 function districtAgrees(read: FieldValue & { snapped?: boolean }): FieldValue {
   const field = fieldValue(read);
   // A line put right by snapAddress2 agrees by construction: that is no confirmation.

@@ -479,10 +479,16 @@ export function snapToVocabulary(text: string, vocabulary: readonly string[], ma
   if (!key) return null;
   let best: { value: string; distance: number } | null = null;
   for (const v of vocabulary) {
-    const d = levenshtein(key, compareKey(v)) / Math.max(1, compareKey(v).length);
+    const d = relativeDistance(key, v);
     if (!best || d < best.distance) best = { value: v, distance: d };
   }
   return best && best.distance <= maxRelDistance ? best : null;
+}
+
+/** Edits from a read's comparison key to a vocabulary word, relative to the word's length. */
+function relativeDistance(key: string, word: string): number {
+  const w = compareKey(word);
+  return levenshtein(key, w) / Math.max(1, w.length);
 }
 
 export const GENDER_WORDS = { male: 'ذكر', female: 'أنثى' } as const;
@@ -533,16 +539,15 @@ export const GUESS_CONFIDENCE = 0.6;
  */
 export function guessVocabularyWord(lines: readonly TextLine[], forms: readonly string[], others: readonly (readonly string[])[]): VocabularyWord {
   let best: { value: string; distance: number } | null = null;
-  const distance = (key: string, word: string) => levenshtein(key, compareKey(word)) / Math.max(1, compareKey(word).length);
   for (const line of lines) {
     for (const w of line.words) {
       const key = compareKey(w.text.replace(/[^\u0621-\u064A]/g, ''));
       if (key.length < 2) continue;
-      const ranked = forms.map((f) => ({ value: f, distance: distance(key, f) })).sort((a, b) => a.distance - b.distance);
+      const ranked = forms.map((f) => ({ value: f, distance: relativeDistance(key, f) })).sort((a, b) => a.distance - b.distance);
       const first = ranked[0];
       if (!first || first.distance > GUESS_MAX_DISTANCE) continue;
       if ((ranked[1]?.distance ?? Infinity) - first.distance < GUESS_MARGIN) continue;
-      if (others.some((o) => o.some((word) => distance(key, word) <= first.distance))) continue;
+      if (others.some((o) => o.some((word) => relativeDistance(key, word) <= first.distance))) continue;
       if (!best || first.distance < best.distance) best = first;
     }
   }

@@ -132,6 +132,11 @@ export class WordLexicon {
     }
   }
 
+  /** Whole phrases (place names of several words stay one entry), each shown as given. */
+  static ofPhrases(phrases: Iterable<string>): WordLexicon {
+    return new WordLexicon(new Map(Array.from(phrases, (p) => [compareKey(p), p] as [string, string])));
+  }
+
   has(word: string): boolean {
     return this.words.has(compareKey(word));
   }
