@@ -623,7 +623,7 @@ export class DocumentEngine {
       // The card prints only year and month of issue.
       releaseDate: { value: releaseDate ? isoDate(releaseDate).slice(0, 7) : null, confidence: releaseDate ? release.confidence : 0 },
       job: await this.rereadUnsure(card, clipBackText(BACK_BOXES.job1), false, jobField(textField(job1!)), (line) => jobField(textField(line))),
-      jobTitle: fieldValue(jobField(optionalTextField(job2!))),
+      jobTitle: jobTitleField(fieldValue(jobField(optionalTextField(job2!))), job1!),
       gender: { value: genderWord.value ?? (info?.gender ? GENDER_AR[info.gender] : null), confidence: genderWord.value ? genderWord.confidence : 0 },
       religion,
       maritalStatus: marital,
@@ -873,6 +873,16 @@ function lexiconConfidence(read: number, fix: LineCorrection): number {
   // on the wrong name about a third of the time on the synthetic eval, so the line is reported as unsure.
   if (fix.corrected > fix.correctedDots) return Math.min(Math.max(read, 0.7), TEXT_MIN_CONFIDENCE - 0.01);
   return read >= 0.3 ? Math.max(read, 0.86) : Math.min(read + 0.4, TEXT_MIN_CONFIDENCE - 0.01);
+}
+
+/**
+ * Job line 2 is read from a crop taller than the line (TEXT_SLACK_Y); when it is blank and job line 1 sits low,
+ * the crop's only line is line 1, read a second time. A title that repeats line 1 is that line: none is printed
+ * (calibration back 122 returned its job twice, the second time trusted as the title).
+ */
+function jobTitleField(title: FieldValue, job1: TextLine): FieldValue {
+  const line1 = jobField(textField(job1)).value;
+  return title.value && line1 && compareKey(title.value) === compareKey(line1) ? { value: null, confidence: 0.9 } : title;
 }
 
 /** The husband line's label as cards print it ("الزوج / <name>"). */

@@ -77,3 +77,21 @@ test('a job line read wrong at the first scale is read again (calibration backs 
     await engine.close();
   }
 });
+
+/**
+ * Calibration back 122 (medium) prints no job title, and its job line sits low: job line 2's crop held only line 1,
+ * and the engine returned the job twice, the second time trusted as the title.
+ */
+test('a job title that repeats job line 1 is that line read twice: no title (calibration back 122)', { skip, timeout: 120_000 }, async () => {
+  const { setCapture } = await import('../helpers/cards.js');
+  const engine = await DocumentEngine.create({ textWorkers: 1 });
+  try {
+    const { image, labels } = await setCapture(3, 122, 'back');
+    assert.ok('jobTitle' in labels && !labels.jobTitle, 'back 122 prints no job title');
+    const r = await engine.scan(image, { expectedSide: 'back', now: new Date('2025-11-26T12:00:00Z') });
+    assert.ok(r.data.job, 'its job is read');
+    assert.equal(r.data.jobTitle, null, `no title: ${r.data.jobTitle}`);
+  } finally {
+    await engine.close();
+  }
+});
