@@ -431,9 +431,13 @@ export class DocumentEngine {
   private async readName(card: RawImage, box: Box, line: TextLine, single: boolean): Promise<FieldValue> {
     const asRead = nameLetters(line.text);
     let agreeing = 0;
-    const best = await this.rereadUnsure(card, box, true, nameField(line, single), (reread) => {
+    const first = nameField(line, single);
+    const reads = [first];
+    const best = await this.rereadUnsure(card, box, true, first, (reread) => {
       if (compareKey(nameLetters(reread.text)) === compareKey(asRead)) agreeing++;
-      return nameField(reread, single);
+      const field = nameField(reread, single);
+      reads.push(field);
+      return field;
     });
     // The lexicon holds common names, not every name: a given name tesseract is sure of (KEEP_AS_READ_CONFIDENCE)
     // and reads alike at all four scales is printed so, even where a known name is one letter away. It is kept
@@ -441,7 +445,7 @@ export class DocumentEngine {
     if (single && best.confidence < TEXT_MIN_CONFIDENCE && agreeing === REREAD_VARIANTS.length && line.confidence >= KEEP_AS_READ_CONFIDENCE && compareKey(asRead) !== compareKey(best.value ?? '')) {
       return { value: asRead, confidence: Math.min(best.confidence, TEXT_MIN_CONFIDENCE - 0.01) };
     }
-    return best;
+    return single && best.confidence < TEXT_MIN_CONFIDENCE ? mostVotedName(reads) ?? best : best;
   }
 
   /**
@@ -883,6 +887,25 @@ function lexiconConfidence(read: number, fix: LineCorrection): number {
 function jobTitleField(title: FieldValue, job1: TextLine): FieldValue {
   const line1 = jobField(textField(job1)).value;
   return title.value && line1 && compareKey(title.value) === compareKey(line1) ? { value: null, confidence: 0.9 } : title;
+}
+
+/**
+ * A given name no read was sure of: the known name that most of the reads at the four scales came to (two at
+ * least, and more than any other), rather than the most confident single read. Still unsure. On the calibration
+ * set (seed 3) tesseract's confidence in a short bold word is a poor guide: it is often highest on a wrong read.
+ */
+function mostVotedName(reads: readonly (FieldValue & { unknown: number })[]): FieldValue | null {
+  const votes = new Map<string, { value: string; n: number; confidence: number }>();
+  for (const r of reads) {
+    if (!r.value || r.unknown) continue;
+    const key = compareKey(r.value);
+    const v = votes.get(key) ?? { value: r.value, n: 0, confidence: 0 };
+    votes.set(key, { ...v, n: v.n + 1, confidence: Math.max(v.confidence, r.confidence) });
+  }
+  const ranked = [...votes.values()].sort((a, b) => b.n - a.n);
+  const top = ranked[0];
+  if (!top || top.n < 2 || ranked[1]?.n === top.n) return null;
+  return { value: top.value, confidence: Math.min(top.confidence, TEXT_MIN_CONFIDENCE - 0.01) };
 }
 
 /** The husband line's label as cards print it ("الزوج / <name>"). */
