@@ -18,7 +18,7 @@ import { findCards, shortSide, warpQuad, type CardCandidate, type Quad } from '.
 import { alignOutlines, alignedCandidates, quadDistance, snapTarget } from './refine.js';
 import { cardNetQuad, loadCardNet } from './card-net.js';
 import {
-  DISAGREEMENT_CONFIDENCE, GENDER_WORDS, MARITAL_WORDS, RELIGION_WORDS, TEXT_MIN_CONFIDENCE, clipBackText, findVocabularyWord, guessVocabularyWord, hasUnreadMarks, lostNumber, pixelBox, readBackDates, readDate, readIdKey,
+  AFTER_HOUSE_NUMBER, DISAGREEMENT_CONFIDENCE, GENDER_WORDS, MARITAL_WORDS, RELIGION_WORDS, TEXT_MIN_CONFIDENCE, clipBackText, findVocabularyWord, guessVocabularyWord, hasUnreadMarks, lostNumber, pixelBox, readBackDates, readDate, readIdKey,
   mergeLineNet, readIdLineByConsensus, readIdLineByNet, readIdNumber, readText, registerBox, registerFrontLines, rereadDigitWords, snapToVocabulary, withLineNet, type FieldValue, type IdReading, type VocabularyWord,
 } from './fields.js';
 import { crop, decodeRgb, encodeRaw, rotate180, toGrey, type RawImage } from './image.js';
@@ -757,7 +757,7 @@ function nameField(line: { text: string; confidence: number }, single = false): 
 function addressField(text: string, lineConfidence: number, line2 = false): FieldValue & { snapped?: boolean } {
   if (!text) return { value: null, confidence: lineConfidence };
   const fixed = correctLine(text, placeLexicon());
-  const snap = line2 ? snapAddress2(dashBeforeGovernorate(fixed.text)) : null;
+  const snap = line2 ? snapAddress2(dashBeforeGovernorate(fixed.text)) : snapAddress1Head(fixed.text);
   const fix = snap ? { ...fixed, text: snap.text } : fixed;
   // Slips are fixed, but known words vouch for little here: an address is mostly common words (مركز, قسم, the
   // governorate), and a misread district or house number is still a known word or a number. The line keeps
@@ -808,6 +808,28 @@ function nearestPlace(text: string, places: WordLexicon): string | null {
   const key = compareKey(text);
   const near = places.nearest(key, placeSlips(key));
   return near && near.distance > 0 ? places.display(near.word) : null;
+}
+
+/** Words line 1 starts with when it does not start with the house number (a village, a tower, a villa). */
+const LINE1_HEADS = WordLexicon.ofPhrases(['قريه', 'عزبه', 'كفر', 'ناحيه', 'نجع', 'برج', 'فيلا']);
+const AFTER_HOUSE_NUMBER_WORDS = WordLexicon.ofPhrases(AFTER_HOUSE_NUMBER);
+
+/**
+ * Address line 1 starts from a short closed list: a village word (قرية, عزبة, كفر, ناحية, نجع), برج or فيلا, or
+ * the house number and شارع / عمارات. Such a word read with a slip that the whole place lexicon cannot put right
+ * (قريم is one letter from قريه and from the name كريم) is put right against that list: three letters at least,
+ * one edit, only when exactly one word is that near. A line put right is not vouched for.
+ */
+export function snapAddress1Head(line: string): { text: string; snapped: boolean } {
+  const words = line.split(' ').filter(Boolean);
+  const at = /^[0-9٠-٩]+$/.test(words[0] ?? '') ? 1 : 0;
+  const word = words[at] ?? '';
+  const list = at ? AFTER_HOUSE_NUMBER_WORDS : LINE1_HEADS;
+  if (Array.from(compareKey(word)).length < 3 || !/^[\u0621-\u064A]+$/.test(word) || placeLexicon().has(word)) return { text: line, snapped: false };
+  const near = nearestPlace(word, list);
+  if (!near) return { text: line, snapped: false };
+  words[at] = placeLexicon().display(compareKey(near));
+  return { text: words.join(' '), snapped: true };
 }
 
 /** The closed lists of address line 2, built once: prefixes printed before a district, governorates, districts. */

@@ -677,7 +677,7 @@ export function hasUnreadMarks(text: string): boolean {
 }
 
 /** Words that follow the house number at the start of line 1 ("٥٦ شارع الجامع", "٤٧ ش الازهر", "١٠ عمارات ..."). */
-const AFTER_HOUSE_NUMBER = new Set(['شارع', 'ش', 'عمارات']);
+export const AFTER_HOUSE_NUMBER: ReadonlySet<string> = new Set(['شارع', 'ش', 'عمارات']);
 
 /**
  * Word `i` of line 1 stands where the house number is printed: it is the line's first word, it is followed by a
