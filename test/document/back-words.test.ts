@@ -61,21 +61,13 @@ test('religion that the plain reads miss on an Amiri back is found by the second
  * is unsure; a read with no word of two letters (a digit, a lone letter) is no job.
  */
 test('a job line read wrong at the first scale is read again (calibration backs 3, 210, 312)', { skip, timeout: 180_000 }, async () => {
-  const { setCapture } = await import('../helpers/cards.js');
+  const { scanSetCaptures } = await import('../helpers/cards.js');
   const { compareKey } = await import('../../src/document/arabic.js');
-  const engine = await DocumentEngine.create({ textWorkers: 1 });
-  const now = new Date('2025-11-26T12:00:00Z');
-  try {
-    // 3 (medium): the job طالبة came back as "5", trusted (0.96); 210 and 312 (light): no job at all.
-    for (const index of [3, 210, 312]) {
-      const { image, labels } = await setCapture(3, index, 'back');
-      const r = await engine.scan(image, { expectedSide: 'back', now });
-      assert.equal(compareKey(r.data.job ?? ''), compareKey('job' in labels ? labels.job : ''), `back ${index}: ${r.data.job}`);
-      assert.ok(r.fields.job!.confidence >= TEXT_MIN_CONFIDENCE, `back ${index}: a known job read clearly is trusted`);
-    }
-  } finally {
-    await engine.close();
-  }
+  // 3 (medium): the job طالبة came back as "5", trusted (0.96); 210 and 312 (light): no job at all.
+  await scanSetCaptures(3, 'back', [3, 210, 312], (r, labels, index) => {
+    assert.equal(compareKey(r.data.job ?? ''), compareKey(labels.job ?? ''), `back ${index}: ${r.data.job}`);
+    assert.ok(r.fields.job!.confidence >= TEXT_MIN_CONFIDENCE, `back ${index}: a known job read clearly is trusted`);
+  });
 });
 
 /**
@@ -83,15 +75,10 @@ test('a job line read wrong at the first scale is read again (calibration backs 
  * and the engine returned the job twice, the second time trusted as the title.
  */
 test('a job title that repeats job line 1 is that line read twice: no title (calibration back 122)', { skip, timeout: 120_000 }, async () => {
-  const { setCapture } = await import('../helpers/cards.js');
-  const engine = await DocumentEngine.create({ textWorkers: 1 });
-  try {
-    const { image, labels } = await setCapture(3, 122, 'back');
-    assert.ok('jobTitle' in labels && !labels.jobTitle, 'back 122 prints no job title');
-    const r = await engine.scan(image, { expectedSide: 'back', now: new Date('2025-11-26T12:00:00Z') });
+  const { scanSetCaptures } = await import('../helpers/cards.js');
+  await scanSetCaptures(3, 'back', [122], (r, labels) => {
+    assert.ok(!labels.jobTitle, 'back 122 prints no job title');
     assert.ok(r.data.job, 'its job is read');
     assert.equal(r.data.jobTitle, null, `no title: ${r.data.jobTitle}`);
-  } finally {
-    await engine.close();
-  }
+  });
 });

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ScanResult } from '../../src/document/engine.js';
 import type { CardSpec } from '../../src/document/synth/index.js';
 
 export const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
@@ -37,6 +38,28 @@ export async function setCapture(setSeed: number, index: number, side: 'front' |
   const card = await renderCard(randomCardSpec(cardSeed), { sides: ['front', 'back'] });
   const shot = await setSideCapture(cardSeed, card[side], side, { attacks: false, attackRate: 0, level: 'mixed' });
   return { image: shot.image, idNumber: card.labels[side].idNumber, level: shot.level, labels: card.labels[side] };
+}
+
+/**
+ * Captures `indexes` of a set (setCapture) scanned in turn by one engine, "today" being the eval's; `check` asserts
+ * on each result, with the capture's labels (a field the side does not print is absent).
+ */
+export async function scanSetCaptures(
+  setSeed: number,
+  side: 'front' | 'back',
+  indexes: readonly number[],
+  check: (r: ScanResult, labels: Readonly<Record<string, string | null>>, index: number) => void,
+): Promise<void> {
+  const { DocumentEngine } = await import('../../src/document/engine.js');
+  const engine = await DocumentEngine.create({ textWorkers: 1 });
+  try {
+    for (const index of indexes) {
+      const { image, labels } = await setCapture(setSeed, index, side);
+      check(await engine.scan(image, { expectedSide: side, now: new Date('2025-11-26T12:00:00Z') }), labels as unknown as Record<string, string | null>, index);
+    }
+  } finally {
+    await engine.close();
+  }
 }
 
 /**
