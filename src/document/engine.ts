@@ -742,9 +742,13 @@ function nameField(line: { text: string; confidence: number }, single = false): 
   const dropped = line.text.replace(/\s/g, '').length - text.replace(/\s/g, '').length;
   if (!text) return { value: null, confidence: 0, unknown: 0 };
   // Putting عبد right before a divine name is a dot slip fixed, as correctLine counts its own.
+  // Once more after the lexicon: a divine name read with a slip (عند الففار) is known only once put right.
   const abd = abdBeforeDivineName(text);
   const corrected = correctLine(abd.text, nameLexicon());
-  const fix = { ...corrected, corrected: corrected.corrected + abd.fixed, correctedDots: corrected.correctedDots + abd.fixed };
+  const abdAfter = abdBeforeDivineName(corrected.text);
+  const final = abdAfter.fixed ? correctLine(abdAfter.text, nameLexicon()) : corrected;
+  const fixed = abd.fixed + abdAfter.fixed;
+  const fix = { ...final, corrected: corrected.corrected + fixed, correctedDots: corrected.correctedDots + fixed, corrected2: corrected.corrected2 };
   // Noise in a name line means the read was shaky: lower the confidence so it is reported.
   const confidence = lexiconConfidence(line.confidence * (dropped ? 0.7 : 1), fix);
   // A name does not end in a word that needs another after it (the article, عبد, ابو, بن): the rest was lost

@@ -71,3 +71,14 @@ test('an unsure given name is the known name most reads agree on (calibration fr
     assert.ok(r.findings.some((f) => f.field === 'first_name'), `front ${index}: still listed as unsure`);
   });
 });
+
+/**
+ * Calibration front 210 (light): the last names were read "سامى محمود عند الففار". عند is عبد only before a divine
+ * name, and الففار is one only once the lexicon has put it right, so the rule for عبد runs again after it.
+ */
+test('عبد before a divine name that itself was read with a slip is put right (calibration front 210)', { skip, timeout: 120_000 }, async () => {
+  const { scanSetCaptures } = await import('../helpers/cards.js');
+  await scanSetCaptures(3, 'front', [210], (r, labels) => {
+    assert.equal(compareKey(r.data.last_names ?? ''), compareKey(labels.last_names ?? ''), `front 210: ${r.data.last_names}`);
+  });
+});
