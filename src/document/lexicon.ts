@@ -71,6 +71,21 @@ export function abdBeforeDivineName(text: string): { text: string; fixed: number
   return { text: words.join(' '), fixed };
 }
 
+/**
+ * A name line corrected against the name lexicon, with عبد put right before a divine name (abdBeforeDivineName,
+ * counted as a dot slip) both before the lexicon and after it: a divine name read with a slip (عند الففار) is
+ * known only once the lexicon has put it right.
+ */
+export function correctNameLine(text: string): LineCorrection {
+  const before = abdBeforeDivineName(text);
+  const corrected = correctLine(before.text, nameLexicon());
+  const after = abdBeforeDivineName(corrected.text);
+  // Known and unknown words are those of the final line; the fixes are the lexicon's and both عبد passes'.
+  const final = after.fixed ? correctLine(after.text, nameLexicon()) : corrected;
+  const fixed = before.fixed + after.fixed;
+  return { ...final, corrected: corrected.corrected + fixed, correctedDots: corrected.correctedDots + fixed, corrected2: corrected.corrected2 };
+}
+
 /** Common address words and place names beyond the generator's lists (general knowledge, not the eval cards). */
 const MORE_PLACE_WORDS = `
 شارع ش حاره عطفه زقاق ميدان طريق كورنيش عماره برج فيلا شقه الدور قريه عزبه كفر نجع منشيه منشاه مركز قسم حي الحي مدينه منطقه
