@@ -613,11 +613,12 @@ export class DocumentEngine {
     // Men's cards never carry it: for them the line is known to be empty, whatever texture the crop shows.
     const noHusband = info?.gender === 'male';
     const husbandLine = noHusband ? { value: null, confidence: 0.95 } : optionalTextField(husband!);
-    const married = isMarried(marital.value);
+    // Only a woman's card can carry a husband: a married man's has the line empty, as every man's.
+    const married = !noHusband && isMarried(marital.value);
     const noName = { value: null, confidence: 0, unknown: 0 };
     let husbandField: FieldValue | null = husbandLine.value ? husbandNameField(husband!) : null;
-    // A married woman's card prints the line: a weak or missing read is read again as names are.
-    if (!noHusband && married && (husbandField?.confidence ?? 0) < TEXT_MIN_CONFIDENCE) {
+    // A married woman's card may print the line: a weak or missing read is read again as names are.
+    if (married && (husbandField?.confidence ?? 0) < TEXT_MIN_CONFIDENCE) {
       const again = await this.rereadUnsure(card, clipBackText(BACK_BOXES.husbandName), false, husbandField ?? noName, (line) => husbandNameField(line) ?? noName);
       if (again.value) husbandField = again;
     }
@@ -633,7 +634,7 @@ export class DocumentEngine {
       gender: { value: genderWord.value ?? (info?.gender ? GENDER_AR[info.gender] : null), confidence: genderWord.value ? genderWord.confidence : 0 },
       religion,
       maritalStatus: marital,
-      // Nothing read where a married woman's card prints the husband is not a sure "nothing".
+      // Nothing read where a married woman's card may print the husband is not a sure "nothing".
       husbandName: { value: husbandText, confidence: husbandText ? husbandField!.confidence : husbandLine.value || married ? 0.5 : husbandLine.confidence },
       idExpiry: { value: expiryDate?.day !== undefined ? isoDate(expiryDate) : null, confidence: expiryDate ? expiry.confidence : 0 },
     };

@@ -38,3 +38,18 @@ test('calibration backs 34, 140 and 264 give the husband as printed', { skip, ti
     assert.ok(r.fields.husbandName!.confidence >= TEXT_MIN_CONFIDENCE, `back ${index}: a name of known words read clearly is trusted`);
   });
 });
+
+/**
+ * Calibration back 22 (clean) is a married man's: a man's card has no husband line, whatever his marital status.
+ * The husband rule of this round first took "married" alone for a card that may print one, and listed the
+ * husband of every married man as unsure.
+ */
+test("a married man's back has no husband, surely (calibration back 22)", { skip, timeout: 120_000 }, async () => {
+  const { scanSetCaptures } = await import('../helpers/cards.js');
+  await scanSetCaptures(3, 'back', [22], (r, labels) => {
+    assert.equal(labels.husbandName, null, 'back 22 prints no husband');
+    assert.equal(compareKey(r.data.maritalStatus ?? ''), compareKey('متزوج'), 'back 22 is a married man\'s');
+    assert.equal(r.data.husbandName, null);
+    assert.ok(!r.findings.some((f) => f.field === 'husbandName'), 'the empty line is not listed as unsure');
+  });
+});
