@@ -515,6 +515,7 @@ export class DocumentEngine {
       const f = fields[name]!;
       if (!f.value || f.confidence < TEXT_MIN_CONFIDENCE) findings.push(finding(name, f.value, 5008, 'low confidence reading'));
     }
+    findings.push(...derivedFromUnsureId(findings, fields, ['dateOfBirth', 'gender']));
     // The joined fields are as sure as their weakest part, and reported with it.
     for (const [joined, parts] of [['name', ['first_name', 'last_names']], ['address', ['address_1', 'address_2']]] as const) {
       const conf = Math.min(...parts.map((p) => fields[p]!.confidence));
@@ -669,6 +670,18 @@ export class DocumentEngine {
 
 /** Masculine → feminine forms of the back's status words, as cards print them. */
 const FEMININE: Readonly<Record<string, string>> = { مسلم: 'مسلمه', مسيحي: 'مسيحيه', يهودي: 'يهوديه', متزوج: 'متزوجه', مطلق: 'مطلقه', أرمل: 'أرمله', أعزب: 'آنسه' };
+
+/**
+ * The birth date and the front's gender are the ID number's own digits: when the number is reported unsure, so
+ * are they. Without this a wrong number read with low confidence (flagged, 3001) gave a wrong birth date and
+ * gender returned without a flag (eval set: 2 birth dates, 1 gender).
+ */
+export function derivedFromUnsureId(findings: ValidationFinding[], fields: Record<string, FieldValue>, derived: string[]): ValidationFinding[] {
+  if (!findings.some((f) => f.field === 'idNumber')) return [];
+  return derived
+    .filter((name) => fields[name]?.value && !findings.some((f) => f.field === name))
+    .map((name) => finding(name, fields[name]!.value, 5008, 'derived from an unsure ID number'));
+}
 
 /** Relative edit distance under which a status word's gender agreement makes it trustworthy (agreeWithGender). */
 const NEAR_VOCABULARY_WORD = 0.2;
