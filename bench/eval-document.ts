@@ -87,6 +87,10 @@ function realCases(dir: string): Case[] {
       put('address_1', lines[0], 'address_lines');
       put('address_2', lines[1], 'address_lines');
       if (typeof L.serial === 'string' && /^[A-Z]{2}\d{7}$/.test(L.serial)) put('idKey', L.serial, 'serial');
+      // The target is stated on the full name and the full address (as the engine returns them: the two lines
+      // joined by a space), scored only where both lines are labelled.
+      if (labels.first_name && labels.last_names) labels.name = `${labels.first_name} ${labels.last_names}`;
+      if (labels.address_1 && labels.address_2) labels.address = `${labels.address_1} ${labels.address_2}`;
     } else {
       put('religion', L.religion, 'religion');
       put('maritalStatus', L.marital_status, 'marital_status');
