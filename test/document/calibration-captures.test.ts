@@ -98,6 +98,24 @@ test('engine: cards whose edges the outline finders lost on carpet and cloth are
   }
 });
 
+test('engine: a card beside a sheet of paper on a patterned carpet is found by the outline finders run again around the mask', { skip, timeout: 300_000 }, async () => {
+  // 21 front (medium, carpet): every outline in the whole photo was the paper's or the pattern's, and the mask's
+  // own outline cut the number line, so the card was refused as "not an ID" (5001). Cut to the mask's region,
+  // the outline finders find the card's edge (engine.ts zoomCandidates).
+  // 39 front (heavy): there an outline of the cut gave the line network alone a wrong number it was sure of; as
+  // on the mask's outlines, only a number the glyph reader chose counts on them.
+  const engine = await DocumentEngine.create({ textWorkers: 1 });
+  try {
+    await assertReadTrusted(engine, 21, 'front', 'medium');
+    await assertNeverWrongUnflagged(engine, 39, 'front').catch((err: unknown) => {
+      // Refused as unreadable is fine too: never a wrong number unflagged.
+      if ((err as { code?: number }).code !== 5006) throw err;
+    });
+  } finally {
+    await engine.close();
+  }
+});
+
 test('engine: heavy backs that only the two ID line networks together read, and a front where one network alone was sure of a wrong number', { skip, timeout: 300_000 }, async () => {
   // 120 back and 151 back (heavy) were refused as unreadable with the first ID network alone; both networks read
   // the same number there (fields.ts readIdLineByNet). On 145 front (heavy) the second network alone was sure
