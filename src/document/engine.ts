@@ -18,7 +18,7 @@ import { findCards, shortSide, warpQuad, type CardCandidate, type Quad } from '.
 import { alignOutlines, alignedCandidates, quadDistance, snapTarget } from './refine.js';
 import { cardNetQuad, loadCardNet } from './card-net.js';
 import {
-  AFTER_HOUSE_NUMBER, DISAGREEMENT_CONFIDENCE, GENDER_WORDS, MARITAL_WORDS, RELIGION_WORDS, TEXT_MIN_CONFIDENCE, clipBackText, findVocabularyWord, guessVocabularyWord, hasUnreadMarks, lostNumber, pixelBox, readBackDates, readDate, readIdKey,
+  AFTER_HOUSE_NUMBER, DISAGREEMENT_CONFIDENCE, GENDER_WORDS, MARITAL_WORDS, RELIGION_WORDS, TEXT_MIN_CONFIDENCE, clipBackText, findVocabularyWord, guessVocabularyWord, hasUnreadMarks, lostNumber, pixelBox, zeroLedNumber, readBackDates, readDate, readIdKey,
   mergeLineNet, readIdLineByConsensus, readIdLineByNet, readIdNumber, readText, registerBox, registerFrontLines, rereadDigitWords, snapToVocabulary, withLineNet, type FieldValue, type IdReading, type VocabularyWord,
 } from './fields.js';
 import { crop, decodeRgb, encodeRaw, rotate180, toGrey, type RawImage } from './image.js';
@@ -819,7 +819,7 @@ function addressField(text: string, lineConfidence: number, line2 = false): Fiel
   // Slips are fixed, but known words vouch for little here: an address is mostly common words (مركز, قسم, the
   // governorate), and a misread district or house number is still a known word or a number. The line keeps
   // tesseract's confidence; a two-edit fix makes it unsure.
-  const unsure = fix.corrected2 || (!line2 && guessedAmongNames(fix)) || hasUnreadMarks(fix.text) || (!line2 && lostNumber(fix.text));
+  const unsure = fix.corrected2 || (!line2 && guessedAmongNames(fix)) || hasUnreadMarks(fix.text) || zeroLedNumber(fix.text) || (!line2 && lostNumber(fix.text));
   const confidence = unsure || snap?.snapped ? Math.min(lineConfidence, TEXT_MIN_CONFIDENCE - 0.01) : fix.unknown ? unknownWordsConfidence(lineConfidence) : lineConfidence;
   return { value: fix.text, confidence, snapped: snap?.snapped ?? false };
 }

@@ -670,10 +670,19 @@ export async function rereadDigitWords(card: RawImage, box: Box, line: TextLine,
 
 /**
  * Cards print Eastern digits and Arabic letters only: a Latin digit or letter, or a stray symbol, still in a line
- * after the digit re-read is something neither reader could read (tesseract's guess at ٢–٩, or a smudge).
+ * after the digit re-read is something neither reader could read (tesseract's guess at ٢–٩, or a smudge). A
+ * single dot may be printed (one real card's address has one), a run of dots or the Arabic semicolon is not.
  */
 export function hasUnreadMarks(text: string): boolean {
-  return /[0-9A-Za-z<>+*()“”"'!?@#$%^&=_|\\[\]{}~]/.test(text);
+  return /[0-9A-Za-z<>+*()“”"'!?@#$%^&=_|\\[\]{}~؛]|\.\./.test(text);
+}
+
+/**
+ * A number that starts with ٠ (a house number "٠٩", a lone "٠") is a misread: cards print none (eval set: four
+ * line-1 addresses returned as sure with one; no real card's address has one).
+ */
+export function zeroLedNumber(text: string): boolean {
+  return /(^|[^0-9\u0660-\u0669])[0\u0660]/.test(text);
 }
 
 /** Words that follow the house number at the start of line 1 ("٥٦ شارع الجامع", "٤٧ ش الازهر", "١٠ عمارات ..."). */

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { compareKey } from '../../src/document/arabic.js';
-import { hasUnreadMarks, lostNumber, pixelBox, readText, rereadDigitWords, slackBox, TEXT_MIN_CONFIDENCE } from '../../src/document/fields.js';
+import { hasUnreadMarks, lostNumber, pixelBox, readText, rereadDigitWords, slackBox, TEXT_MIN_CONFIDENCE, zeroLedNumber } from '../../src/document/fields.js';
 import { FRONT_BOXES, FRONT_LINES } from '../../src/document/layout.js';
 import { TextReader } from '../../src/document/ocr/text.js';
 import type { RawImage } from '../../src/document/image.js';
@@ -77,7 +77,7 @@ test('address line 1: a number the glyph reader finds one digit of, where tesser
   }
 });
 
-test('address lines: marks neither reader could read, and numbered words without their number, are detected', () => {
+test('address lines: marks neither reader could read, numbered words without their number and numbers led by ٠ are detected', () => {
   // Tesseract writes what it cannot read of ٢–٩ as Latin digits or symbols; cards print none of them.
   assert.ok(hasUnreadMarks('٤٦ شارع سارة 2'));
   assert.ok(hasUnreadMarks('٤٣ شارع صلا< سالم'));
@@ -87,6 +87,15 @@ test('address lines: marks neither reader could read, and numbered words without
   assert.ok(lostNumber('فيلا مجموعة ٨ - الرحاب'));
   assert.ok(!lostNumber('فيلا ٣٥ مجموعة ٨ - الرحاب'));
   assert.ok(!lostNumber('٢٨ ش جمال عبد الناصر'));
+  // A run of dots or the Arabic semicolon is a smudge read as marks; a single dot may be printed.
+  assert.ok(hasUnreadMarks('٤٥ شارع سعد زغلول - حى ..رهور'));
+  assert.ok(hasUnreadMarks('ع ؛ الحى الثالث'));
+  assert.ok(!hasUnreadMarks('م. الزهور'));
+  // No printed number starts with ٠: a house number read as ٠٩ or ٠ lost a digit.
+  assert.ok(zeroLedNumber('برج ٠٩ - طلعت حرب'));
+  assert.ok(zeroLedNumber('٠ شارع الزهراء - الحرانية'));
+  assert.ok(!zeroLedNumber('١٠ عمارات المحطه'));
+  assert.ok(!zeroLedNumber('برج ٤٩ - طلعت حرب'));
 });
 
 /**
