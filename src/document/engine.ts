@@ -125,9 +125,11 @@ const RULED_OUT_MIN_CONFIDENCE = 0.9;
  * set's missed captures, every capture it read had its sure readings on the first candidate.
  */
 const CONSENSUS_CANDIDATES = 1;
-/** zoomCandidates: the margin around the mask's card (share of its larger extent), the most cut area (share of the photo), the outlines read. */
+/** zoomCandidates: the margin cut around the mask's card, as a share of its larger extent. */
 const ZOOM_MARGIN = 0.15;
+/** zoomCandidates: a cut larger than this share of the photo is no zoom. */
 const ZOOM_MAX_SHARE = 0.6;
+/** zoomCandidates: outlines of the cut aligned and read at most. */
 const ZOOM_CANDIDATES = 4;
 /** A mask candidate this close to a candidate already read (share of its diagonal) is that candidate again. */
 const MASK_SAME_OUTLINE = 0.01;
@@ -254,8 +256,10 @@ export class DocumentEngine {
     // No outline gave a sure number: the card mask network's outline (card-net.ts) finds cards whose edges the
     // outline finders lost in the background. Not for the offset consensus: on the calibration set its reading of
     // a mask outline gave a wrong number sure at three offsets (capture 77, front), and a right one only once.
-    const maskQuads: Quad[] = [];
-    for (const found of this.maskCandidates(photo, outlines, seen.tried, timings, maskQuads)) {
+    const tMask = performance.now();
+    const maskQuads = this.maskQuads(photo, outlines);
+    timings.mask = performance.now() - tMask;
+    for (const found of this.maskCandidates(maskQuads, seen.tried)) {
       const read = await attempt(found, false);
       if (read) return done(read);
     }
@@ -270,8 +274,9 @@ export class DocumentEngine {
     }
     // Still nothing sure: the outline finders again, on the region around the mask's own outline (the last of
     // maskQuads) only (zoomCandidates). Calibration set: 1 of its 26 misses read (front 21), none read wrong.
-    if (maskQuads.length) {
-      for (const found of this.zoomCandidates(photo, maskQuads[maskQuads.length - 1]!, seen.tried, timings)) {
+    const maskOwn = maskQuads.at(-1);
+    if (maskOwn) {
+      for (const found of this.zoomCandidates(photo, maskOwn, seen.tried, timings)) {
         const read = await attempt(found, false);
         if (read) return done(read);
       }
@@ -284,15 +289,12 @@ export class DocumentEngine {
   }
 
   /**
-   * Candidates from the card mask network's outline, unless one already read is as close: the edge outline its
-   * layout-aligned quad snaps to (refine.ts snapTarget), then that aligned quad, then the mask's own. `tried`
+   * Candidates from the card mask network's outline (`quads`, from maskQuads), unless one already read is as
+   * close: the edge outline its layout-aligned quad snaps to (refine.ts snapTarget), then that aligned quad, then
+   * the mask's own. `tried`
    * grows as the caller reads them (attempt).
    */
-  private *maskCandidates(photo: RawImage, outlines: CardCandidate[], tried: Quad[], timings: Record<string, number>, found: Quad[]): Generator<CardCandidate & { fromFrame: boolean; rough: boolean }> {
-    const t = performance.now();
-    const quads = this.maskQuads(photo, outlines);
-    found.push(...quads);
-    timings.mask = performance.now() - t;
+  private *maskCandidates(quads: Quad[], tried: Quad[]): Generator<CardCandidate & { fromFrame: boolean; rough: boolean }> {
     for (const q of quads) {
       if (tried.some((p) => quadDistance(p, q) < MASK_SAME_OUTLINE * quadDiagonal(q))) continue;
       // Rough: a region the network took for a card is no evidence that one is there (a face photo gave one), so
@@ -319,9 +321,9 @@ export class DocumentEngine {
     if (box.width * box.height > ZOOM_MAX_SHARE * photo.width * photo.height) return;
     const region = crop(photo, box);
     const outlines = findCards(this.cv, region, MAX_OUTLINES).filter((o) => o.method !== 'frame');
-    const aligned = alignOutlines(this.cv, region, outlines.map((o) => o.quad), ZOOM_CANDIDATES, outlines.map((o) => o.method !== 'corner'));
     timings.zoom = performance.now() - t;
-    for (const a of aligned) {
+    // Aligned lazily, as the main candidates are: the first one usually reads or none does.
+    for (const a of alignedCandidates(this.cv, region, outlines.map((o) => o.quad), ZOOM_CANDIDATES, outlines.map((o) => o.method !== 'corner'))) {
       const quad = a.quad.map((p) => ({ x: p.x + left, y: p.y + top })) as Quad;
       if (tried.some((p) => quadDistance(p, quad) < MASK_SAME_OUTLINE * quadDiagonal(quad))) continue;
       // Read under the mask outlines' rule (only a number the glyph reader chose counts): on calibration front 39
@@ -720,7 +722,7 @@ const FEMININE: Readonly<Record<string, string>> = { مسلم: 'مسلمه', م�
  * are they. Without this a wrong number read with low confidence (flagged, 3001) gave a wrong birth date and
  * gender returned without a flag (eval set: 2 birth dates, 1 gender).
  */
-export function derivedFromUnsureId(findings: ValidationFinding[], fields: Record<string, FieldValue>, derived: string[]): ValidationFinding[] {
+function derivedFromUnsureId(findings: ValidationFinding[], fields: Record<string, FieldValue>, derived: string[]): ValidationFinding[] {
   if (!findings.some((f) => f.field === 'idNumber')) return [];
   return derived
     .filter((name) => fields[name]?.value && !findings.some((f) => f.field === name))

@@ -678,7 +678,7 @@ export function hasUnreadMarks(text: string): boolean {
 }
 
 /**
- * A number that starts with ٠ (a house number "٠٩", a lone "٠") is a misread: cards print none (eval set: four
+ * A number that starts with ٠ (a house number "٠٩", a lone "٠") is a misread: cards print none (eval set: three
  * line-1 addresses returned as sure with one; no real card's address has one).
  */
 export function zeroLedNumber(text: string): boolean {
