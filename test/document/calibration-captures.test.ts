@@ -59,6 +59,46 @@ test('engine: heavy captures whose outline is a few per cent off are read by the
   }
 });
 
+test('engine: a heavy front whose number line sits beyond the first ring of offsets is read by the wider ring', { skip, timeout: 300_000 }, async () => {
+  // 278 front (heavy, glare, motion blur): before the wider ring (fields.ts CONSENSUS_WIDE), no place within a
+  // per cent of the box read a number sure and the engine returned a wrong number, flagged.
+  const engine = await DocumentEngine.create({ textWorkers: 1 });
+  try {
+    await assertReadTrusted(engine, 278, 'front', 'heavy');
+  } finally {
+    await engine.close();
+  }
+});
+
+test('engine: a valid number read at almost no confidence does not end the search for the card outline', { skip, timeout: 300_000 }, async () => {
+  // Eval set (seed 1, with attacks) front 373 (medium, motion blur): the second outline read a wrong valid number
+  // at 0.00, which cut the candidate list to two more outlines; the sixth reads the right number sure. Found on the
+  // eval set; on the calibration set no capture changed.
+  const engine = await DocumentEngine.create({ textWorkers: 1 });
+  try {
+    const { image, idNumber, level } = await setCapture(1, 373, 'front', { attacks: true });
+    assert.equal(level, 'medium', 'the generator no longer makes the same capture');
+    const r = await engine.scan(image, { expectedSide: 'front', now: NOW });
+    assert.equal(r.fields.idNumber!.value, idNumber);
+    assert.ok(!r.findings.some((f) => f.field === 'idNumber'), JSON.stringify(r.findings));
+  } finally {
+    await engine.close();
+  }
+});
+
+test('engine: an unreadable heavy back sent to the back endpoint is "recapture" (5006), not "wrong side" (5007)', { skip, timeout: 300_000 }, async () => {
+  // 41 back (heavy): no number reads even at the true corners, and the blurred barcode made the side cues say
+  // front, so the back endpoint answered 5007 and the app would have asked for the other side.
+  const engine = await DocumentEngine.create({ textWorkers: 1 });
+  try {
+    const { image, level } = await setCapture(3, 41, 'back');
+    assert.equal(level, 'heavy', 'the generator no longer makes the same capture');
+    await assert.rejects(engine.scan(image, { expectedSide: 'back', now: NOW }), (err: { code?: number }) => err.code === 5006);
+  } finally {
+    await engine.close();
+  }
+});
+
 test('offset consensus: a number line without a number gives nothing', () => {
   // A blank card of paper grey with a faint texture: the network reads noise, which no two offsets agree on.
   const width = 1000;
