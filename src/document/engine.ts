@@ -652,13 +652,14 @@ export class DocumentEngine {
     const printedGender = genderWord.value === GENDER_WORDS.male ? 'male' : genderWord.value === GENDER_WORDS.female ? 'female' : null;
     const genderBad = genderFinding(printedGender, info);
     if (genderBad) findings.push(genderBad);
+    const holderGender = holderGenderOf(id, info?.gender ?? null, { gender: printedGender, confidence: genderWord.confidence });
     // Religion and marital status are printed in the holder's grammatical gender, which the ID number encodes.
     const [religionWord, maritalWord] = await Promise.all([
-      this.wordOrItsBox(card, grm!, BACK_BOXES.religion, RELIGION_WORDS, [genderWords, MARITAL_WORDS], info?.gender ?? null),
-      this.wordOrItsBox(card, grm!, BACK_BOXES.maritalStatus, MARITAL_WORDS, [genderWords, RELIGION_WORDS], info?.gender ?? null),
+      this.wordOrItsBox(card, grm!, BACK_BOXES.religion, RELIGION_WORDS, [genderWords, MARITAL_WORDS], holderGender),
+      this.wordOrItsBox(card, grm!, BACK_BOXES.maritalStatus, MARITAL_WORDS, [genderWords, RELIGION_WORDS], holderGender),
     ]);
-    const religion = agreeWithGender(religionWord, info?.gender ?? null);
-    const marital = agreeWithGender(maritalWord, info?.gender ?? null);
+    const religion = agreeWithGender(religionWord, holderGender);
+    const marital = agreeWithGender(maritalWord, holderGender);
 
     const releaseDate = parsePrintedDate(release.value ?? '');
     findings.push(...releaseDateFindings(release.value, releaseDate, info?.birthDate ?? null, now));
@@ -667,7 +668,7 @@ export class DocumentEngine {
 
     // The husband line is printed only for married women ("الزوج / name"); an empty crop reads as nothing or noise.
     // Men's cards never carry it: for them the line is known to be empty, whatever texture the crop shows.
-    const noHusband = info?.gender === 'male';
+    const noHusband = holderGender === 'male';
     const husbandLine = noHusband ? { value: null, confidence: 0.95 } : optionalTextField(husband!);
     // Only a woman's card can carry a husband: a married man's has the line empty, as every man's.
     const married = !noHusband && isMarried(marital.value);
@@ -721,6 +722,20 @@ export class DocumentEngine {
     };
     return { fields, data, findings };
   }
+}
+
+/**
+ * The holder's gender for the back's rules that lean on it (the status words' forms, the husband line): the ID
+ * number's when the number is sure, else the printed gender word's when that read is sure, else none. A wrong
+ * number read unsure may carry the other gender, and agreeWithGender would then turn مسلمة into a trusted مسلم.
+ */
+export function holderGenderOf(
+  id: Pick<IdReading, 'idNumber' | 'confidence'>,
+  fromId: 'male' | 'female' | null,
+  printed: { gender: 'male' | 'female' | null; confidence: number },
+): 'male' | 'female' | null {
+  if (id.idNumber && id.confidence >= ID_MIN_CONFIDENCE) return fromId;
+  return printed.confidence >= TEXT_MIN_CONFIDENCE ? printed.gender : null;
 }
 
 /** Masculine → feminine forms of the back's status words, as cards print them. */
