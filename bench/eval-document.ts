@@ -18,7 +18,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createWorker } from 'tesseract.js';
 import { cer, compareKey, toAsciiDigits } from '../src/document/arabic.js';
-import { DocumentEngine, type ScanResult } from '../src/document/engine.js';
+import { loadOpenCV } from '../src/document/cv.js';
+import { warpQuad, type Quad } from '../src/document/detect.js';
+import { DocumentEngine, ID_MIN_CONFIDENCE, MAX_PHOTO_SIDE, type ScanResult } from '../src/document/engine.js';
+import { readIdLineByConsensus, readIdNumber, withLineNet } from '../src/document/fields.js';
+import { decodeRgb } from '../src/document/image.js';
+import { BACK_BOXES, CANONICAL_H, CANONICAL_W, FRONT_BOXES } from '../src/document/layout.js';
 import { isValidNationalId } from '../src/document/nid.js';
 import { VlensError } from '../src/server/errors.js';
 import { commandLine as args } from '../scripts/args.js';
@@ -32,6 +37,8 @@ interface Case {
   attack: string | null;
   /** Synthetic only: the generator's degradation level (clean, light, medium, heavy). */
   level?: string;
+  /** Synthetic only: the card's true corners in the photo, clockwise from the printed card's top-left. */
+  corners?: [number, number][];
   /** Real only: a genuine card photo its author did not redact, scribble on or pixelate (MANIFEST `pii`). */
   unredacted?: boolean;
   /** Real only: the repository's output image, with its detector's boxes and labels drawn over the fields. */
@@ -48,7 +55,7 @@ if (dump) fs.writeFileSync(dump, '');
 
 function syntheticCases(dir: string): Case[] {
   const doc = JSON.parse(fs.readFileSync(path.join(dir, 'labels.json'), 'utf8')) as {
-    items: { file: string; side: Side; attack: string | null; labels: Record<string, string | null>; degradation?: { level?: string } | null }[];
+    items: { file: string; side: Side; attack: string | null; labels: Record<string, string | null>; degradation?: { level?: string; corners?: [number, number][] } | null }[];
   };
   return doc.items.map((it) => ({
     set: 'synthetic' as const,
@@ -56,6 +63,7 @@ function syntheticCases(dir: string): Case[] {
     side: it.side,
     attack: it.attack ?? null,
     level: it.degradation?.level,
+    corners: it.degradation?.corners,
     labels: Object.fromEntries(
       Object.entries(it.labels)
         .filter(([k]) => !k.endsWith('_english'))
@@ -111,6 +119,29 @@ interface Outcome {
   result?: ScanResult;
   error?: number;
   ms: number;
+  /** Synthetic ID misses only: whether the number reads right and sure with the card warped from its true corners. */
+  atTrueCorners?: boolean;
+}
+
+/**
+ * Each synthetic capture whose number the engine did not return right: the number line read again with the card
+ * warped from the generator's true corners (the glyph reader with the line networks' second opinion, then the
+ * offset consensus). It splits the misses into outlines the engine got wrong and number lines the readers cannot
+ * read at all (most of them heavy captures blurred past reading by eye).
+ */
+async function readAtTrueCorners(outcomes: Outcome[]): Promise<void> {
+  const cv = await loadOpenCV();
+  for (const o of outcomes) {
+    const want = o.c.labels.idNumber;
+    if (o.c.attack || !o.c.corners || !want || !isValidNationalId(want, { now: NOW }) || o.result?.data.idNumber === want) continue;
+    const photo = await decodeRgb(fs.readFileSync(o.c.file), MAX_PHOTO_SIDE);
+    const quad = o.c.corners.map(([x, y]) => ({ x, y })) as Quad;
+    const card = warpQuad(cv, photo, quad, CANONICAL_W, CANONICAL_H);
+    const box = o.c.side === 'front' ? FRONT_BOXES.idNumber : BACK_BOXES.idNumber;
+    const read = withLineNet(await readIdNumber(card, box, NOW), card, box, NOW);
+    const sure = read.idNumber && read.confidence >= ID_MIN_CONFIDENCE ? read : readIdLineByConsensus(card, box, NOW);
+    o.atTrueCorners = sure?.idNumber === want;
+  }
 }
 
 let peakRss = 0;
@@ -247,6 +278,15 @@ function summary(name: string, outcomes: Outcome[], baseline: Map<string, { text
   const counts = new Map<string, number>();
   for (const o of withId) counts.set(outcome(o), (counts.get(outcome(o)) ?? 0) + 1);
   lines.push(`- ID number outcome: ${['right, trusted', 'right, flagged', 'wrong, flagged', 'no valid number (flagged)', 'refused (error)', 'WRONG, trusted'].map((k) => `${k} ${counts.get(k) ?? 0}`).join(' · ')}`);
+  const checked = withId.filter((o) => o.atTrueCorners !== undefined);
+  if (checked.length) {
+    const missesBy = (read: boolean) => {
+      const of = checked.filter((o) => o.atTrueCorners === read);
+      const perLevel = [...new Set(of.map((o) => o.c.level ?? '?'))].map((l) => `${l} ${of.filter((o) => (o.c.level ?? '?') === l).length}`);
+      return `${of.length}${of.length ? ` (${perLevel.join(', ')})` : ''}`;
+    };
+    lines.push(`- ID misses read again at the generator's true corners: read right and sure ${missesBy(true)} (the outline or the side was the miss) · still not read ${missesBy(false)} (the number line is past the readers)`);
+  }
   if (invalidById.length) {
     const flagged = invalidById.filter((o) => !o.result || o.result.findings.some((f) => f.field === 'idNumber')).length;
     lines.push(`- printed numbers that are not valid national IDs (toy forms): flagged or rejected ${flagged}/${invalidById.length}`);
@@ -297,6 +337,7 @@ async function main() {
   if (dataDir && fs.existsSync(path.join(dataDir, 'labels.json'))) {
     const cases = syntheticCases(dataDir).slice(0, limit);
     const outcomes = await runEngine(engine, cases, 'synthetic');
+    await readAtTrueCorners(outcomes);
     const base = await runBaseline(cases.filter((c) => !c.attack).slice(0, baselineLimit));
     report.push(...summary(`Synthetic (${dataDir})`, outcomes, base));
   }
