@@ -188,7 +188,7 @@ export class DocumentEngine {
       let n = 0;
       for (const a of aligned) {
         // The list is longer while no candidate has read a valid number (`unsure` is set once one has).
-        if (n++ >= (settled() ? MAX_CARD_CANDIDATES : MAX_UNREAD_CANDIDATES)) return;
+        if (n++ >= (seen.unsure ? MAX_CARD_CANDIDATES : MAX_UNREAD_CANDIDATES)) return;
         const found = outlines[a.source]!;
         // A whole-frame candidate whose content matches the layout fairly well is a tight crop of a card.
         const fromFrame = found.method === 'frame' && a.layoutScore < FRAME_CARD_LAYOUT_SCORE;
@@ -220,10 +220,6 @@ export class DocumentEngine {
       forConsensus: [] as Located[],
       tried: [] as Quad[],
     };
-    // An unsure number shortens the candidate list only when it is some evidence: a valid number read under
-    // DISAGREEMENT_CONFIDENCE is one of the many a blurred line allows (eval medium front 373: a wrong number at
-    // 0.00 on the second outline ended the search before the sixth, which reads the right one at 1.00).
-    const settled = () => (seen.unsure?.oriented.id.confidence ?? 0) >= DISAGREEMENT_CONFIDENCE;
     /** Reads one candidate: the reading when its number is sure, else null (with `seen` updated). */
     const attempt = async (found: CardCandidate & { fromFrame: boolean; rough: boolean }, consensus: boolean): Promise<Read | null> => {
       seen.tried.push(found.quad);
@@ -253,7 +249,7 @@ export class DocumentEngine {
     let afterUnsure = 0;
     let n = 0;
     for (const found of candidates) {
-      if (settled() && afterUnsure++ >= UNSURE_EXTRA_CANDIDATES) break;
+      if (seen.unsure && afterUnsure++ >= UNSURE_EXTRA_CANDIDATES) break;
       const read = await attempt(found, n++ < CONSENSUS_CANDIDATES);
       if (read) return done(read);
     }
