@@ -15,7 +15,7 @@ import {
 import { BARCODE_MIN, rankSides, sideCues, sideGuess, type SideCues } from './classify.js';
 import { loadOpenCV, type OpenCV } from './cv.js';
 import { findCards, shortSide, warpQuad, type CardCandidate, type Quad } from './detect.js';
-import { alignOutlines, alignedCandidates, quadDistance, snapTarget } from './refine.js';
+import { alignOutlines, alignedCandidates, layoutScores, quadDistance, refineSource, snapTarget } from './refine.js';
 import { cardNetQuad, loadCardNet } from './card-net.js';
 import {
   AFTER_HOUSE_NUMBER, DISAGREEMENT_CONFIDENCE, GENDER_WORDS, MARITAL_WORDS, RELIGION_WORDS, TEXT_MIN_CONFIDENCE, clipBackText, findVocabularyWord, guessVocabularyWord, hasUnreadMarks, lostNumber, pixelBox, zeroLedNumber, readBackDates, readDate, readIdKey,
@@ -125,6 +125,15 @@ const RULED_OUT_MIN_CONFIDENCE = 0.9;
  * set's missed captures, every capture it read had its sure readings on the first candidate.
  */
 const CONSENSUS_CANDIDATES = 1;
+/**
+ * An answer without a sure number must come from an outline whose print matches the card's layout (refine.ts
+ * layoutScores) unless its number has some confidence. The line networks' search returns the likeliest *valid*
+ * number on anything, noise included: random-noise photos were answered "back of an ID, number flagged" (5 of 8,
+ * number confidence 0.002 at most, layout 0.04–0.10). Genuine captures answered with an unsure number: layout
+ * 0.51–0.52 (calibration set, heavy and medium); cards match the layout at 0.25 and more.
+ */
+const NO_CARD_LAYOUT_SCORE = 0.2;
+const NO_CARD_ID_CONFIDENCE = 0.1;
 /** zoomCandidates: the margin cut around the mask's card, as a share of its larger extent. */
 const ZOOM_MARGIN = 0.15;
 /** zoomCandidates: a cut larger than this share of the photo is no zoom. */
@@ -282,8 +291,9 @@ export class DocumentEngine {
       }
     }
     timings.classify = performance.now() - t;
-    if (seen.unsure) return { photo, ...seen.unsure };
-    if (seen.fallback) return { photo, ...seen.fallback };
+    const answer = seen.unsure ?? seen.fallback;
+    if (answer && (answer.oriented.id.idNumber ? answer.oriented.id.confidence : 0) >= NO_CARD_ID_CONFIDENCE) return { photo, ...answer };
+    if (answer && this.layoutMatch(photo, answer.found.quad) >= NO_CARD_LAYOUT_SCORE) return { photo, ...answer };
     if (!seen.firstOutline) throw new VlensError(3011);
     return { photo, ...seen.firstOutline, oriented: null };
   }
@@ -413,6 +423,16 @@ export class DocumentEngine {
       }
     }
     return null;
+  }
+
+  /** How well the print inside `quad` matches the card's layout (best side and orientation; see NO_CARD_LAYOUT_SCORE). */
+  private layoutMatch(photo: RawImage, quad: Quad): number {
+    const src = refineSource(this.cv, photo);
+    try {
+      return layoutScores(this.cv, src, quad)[0]!.score;
+    } finally {
+      src.delete();
+    }
   }
 
   /** Classification only (spec `/v1/ocr/classification`): side and document type, no field reading. */

@@ -103,6 +103,16 @@ describe('document engine on synthetic cards', { timeout: 120_000 }, () => {
     await rejects(engine.scan(scene, { now: NOW }), [3011, 5001]);
   });
 
+  it('does not answer random noise as a card (no number read from it)', async () => {
+    // The line networks' search returns the likeliest valid number on anything: noise was once answered "back
+    // of an ID" with a flagged number. Its print does not match the card's layout (NO_CARD_LAYOUT_SCORE).
+    const rng = new Rng(7);
+    const [w, h] = [1280, 960];
+    const pixels = Buffer.from(Array.from({ length: w * h * 3 }, () => rng.int(0, 255)));
+    const noise = await sharp(pixels, { raw: { width: w, height: h, channels: 3 } }).jpeg().toBuffer();
+    await rejects(engine.scan(noise, { now: NOW }), [3011, 5001]);
+  });
+
   it('flags a photo of a screen as fake and passes the genuine capture', async () => {
     const screen = await engine.scan(image('front_screen.jpg'), { now: NOW });
     assert.equal(screen.spoof.fake, true, `screen scores ${JSON.stringify(screen.spoof.scores)}`);
