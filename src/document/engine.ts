@@ -130,7 +130,9 @@ const CONSENSUS_CANDIDATES = 1;
  * layoutScores) unless its number has some confidence. The line networks' search returns the likeliest *valid*
  * number on anything, noise included: random-noise photos were answered "back of an ID, number flagged" (5 of 8,
  * number confidence 0.002 at most, layout 0.04–0.10). Genuine captures answered with an unsure number: layout
- * 0.51–0.52 (calibration set, heavy and medium); cards match the layout at 0.25 and more.
+ * 0.51–0.52 (calibration set, heavy and medium). What the rule turned into refusals on the eval: two heavy backs
+ * with no number read (confidence 0.000, layout 0.11 and 0.13; one had been answered as a front), now 5006, and
+ * a real Canva-made mock card (0.000, 0.16), now 5001.
  */
 const NO_CARD_LAYOUT_SCORE = 0.2;
 const NO_CARD_ID_CONFIDENCE = 0.1;
