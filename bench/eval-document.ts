@@ -59,11 +59,11 @@ const dump = args.dump ? String(args.dump) : null;
  * resizes to at most 800×800 and encodes JPEG at quality 80; Flutter encodes JPEG at quality 50; `rn-flutter`
  * is both at once, the harshest. `--upload <name>` scores the engine on what the server would receive.
  */
-const UPLOADS: Record<string, (bytes: Buffer) => Promise<Buffer>> = {
-  rn: (b) => sharp(b).rotate().resize(800, 800, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer(),
-  flutter: (b) => sharp(b).rotate().jpeg({ quality: 50 }).toBuffer(),
-  'rn-flutter': (b) => sharp(b).rotate().resize(800, 800, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 50 }).toBuffer(),
+const sdkUpload = (maxSide: number | null, quality: number) => (bytes: Buffer) => {
+  const upright = sharp(bytes).rotate();
+  return (maxSide ? upright.resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true }) : upright).jpeg({ quality }).toBuffer();
 };
+const UPLOADS: Record<string, (bytes: Buffer) => Promise<Buffer>> = { rn: sdkUpload(800, 80), flutter: sdkUpload(null, 50), 'rn-flutter': sdkUpload(800, 50) };
 const upload = args.upload ? String(args.upload) : null;
 if (upload && !UPLOADS[upload]) throw new Error(`--upload: one of ${Object.keys(UPLOADS).join(', ')}`);
 
@@ -303,9 +303,9 @@ function summary(name: string, outcomes: Outcome[], baseline: Map<string, { text
   // Failure to acquire (ISO/IEC 19795-1 reports it apart from the error rates): captures refused for a retake
   // (5006, too blurred or small). The rate on the captures read is what an app sees once the retake is taken.
   const refused = withId.filter((o) => o.error === 5006);
-  const read = withId.filter((o) => o.error !== 5006);
-  const readExact = read.filter((o) => o.result?.data.idNumber === o.c.labels.idNumber).length;
-  lines.push(`- refused for a retake (5006, failure to acquire): ${pct(refused.length, withId.length)} (${refused.length}/${withId.length}); ID number exact on the captures not refused: ${pct(readExact, read.length)} (${readExact}/${read.length})`);
+  const notRefused = withId.filter((o) => o.error !== 5006);
+  const notRefusedExact = notRefused.filter((o) => o.result?.data.idNumber === o.c.labels.idNumber).length;
+  lines.push(`- refused for a retake (5006, failure to acquire): ${pct(refused.length, withId.length)} (${refused.length}/${withId.length}); ID number exact on the captures not refused: ${pct(notRefusedExact, notRefused.length)} (${notRefusedExact}/${notRefused.length})`);
   lines.push(`- ID number outcome: ${['right, trusted', 'right, flagged', 'wrong, flagged', 'no valid number (flagged)', 'refused (error)', 'WRONG, trusted'].map((k) => `${k} ${counts.get(k) ?? 0}`).join(' · ')}`);
   const checked = withId.filter((o) => o.atTrueCorners !== undefined);
   if (checked.length) {
