@@ -19,7 +19,7 @@ import { alignOutlines, alignedCandidates, layoutScores, quadDistance, refineSou
 import { cardNetQuad, loadCardNet } from './card-net.js';
 import {
   AFTER_HOUSE_NUMBER, DISAGREEMENT_CONFIDENCE, GENDER_WORDS, MARITAL_WORDS, RELIGION_WORDS, TEXT_MIN_CONFIDENCE, clipBackText, findVocabularyWord, guessVocabularyWord, hasUnreadMarks, lostNumber, pixelBox, zeroLedNumber, readBackDates, readDate, readIdKey,
-  mergeLineNet, readIdLineByConsensus, readIdLineByNet, readIdNumber, readText, registerBox, registerFrontLines, rereadDigitWords, snapToVocabulary, withLineNet, type FieldValue, type IdReading, type VocabularyWord,
+  mergeLineNet, readIdLineByConsensus, readIdLineByNet, readIdNumber, prepareText, readText, registerBox, registerFrontLines, rereadDigitWords, snapToVocabulary, withLineNet, type FieldValue, type IdReading, type VocabularyWord,
 } from './fields.js';
 import { crop, decodeRgb, encodeRaw, rotate180, toGrey, type RawImage } from './image.js';
 import { BACK_BOXES, CANONICAL_H, CANONICAL_W, FRONT_BOXES, FRONT_LINES, type Box, type PixelBox } from './layout.js';
@@ -28,7 +28,7 @@ import { DISTRICTS } from './synth/places.js';
 import { loadDigitTemplates, loadLatinTemplates } from './ocr/digits.js';
 import { loadDigitNet } from './ocr/digit-net.js';
 import { loadLineNet } from './ocr/line-net.js';
-import { TextReader, type TextLine } from './ocr/text.js';
+import { TextReader, type PreparedLine, type TextLine } from './ocr/text.js';
 import { glareFraction, judgeQuality, judgeSpoof, laplacianVariance, loadRecaptureModel, meanChroma, recaptureScores, type QualityResult, type SpoofResult } from './spoof.js';
 import { WordLexicon, correctLine, correctNameLine, guessedAmongNames, jobLexicon, ocrDistance, placeLexicon, type LineCorrection } from './lexicon.js';
 import { governorateEnglish, transliterateAddress, transliterateName } from './transliterate.js';
@@ -464,12 +464,16 @@ export class DocumentEngine {
 
     let t = performance.now();
     const { card, side, id } = oriented;
-    const read = side === 'front' ? await this.readFront(card, id, now) : await this.readBack(card, id, now);
-    timings.read = performance.now() - t;
-
-    t = performance.now();
-    const spoof = judgeSpoof({ chroma: meanChroma(card), ...recaptureScores(this.cv, photo, found.quad), glare: quality.glare });
-    timings.spoof = performance.now() - t;
+    // The recapture check runs on this thread while the text workers read the card's lines (see startTextReads).
+    let spoof: SpoofResult | undefined;
+    const checkSpoof = () => {
+      const ts = performance.now();
+      spoof = judgeSpoof({ chroma: meanChroma(card), ...recaptureScores(this.cv, photo, found.quad), glare: quality.glare });
+      timings.spoof = performance.now() - ts;
+    };
+    const read = side === 'front' ? await this.readFront(card, id, now, checkSpoof) : await this.readBack(card, id, now, checkSpoof);
+    if (!spoof || timings.spoof === undefined) throw new Error('readFront / readBack did not run the recapture check');
+    timings.read = performance.now() - t - timings.spoof;
 
     t = performance.now();
     const rectified = await encodeRaw(card, 'jpeg');
@@ -537,16 +541,34 @@ export class DocumentEngine {
     return best;
   }
 
-  private async readFront(card: RawImage, id: IdReading, now: Date) {
+  /**
+   * Hands prepared lines to the text workers and returns their reading, to be awaited once this thread's own work
+   * is done: the jobs are with the workers before that work starts (preparing them takes a few sharp calls that
+   * would otherwise wait behind it), so the tesseract threads and this one read at the same time.
+   */
+  private async startTextReads(prepared: Promise<PreparedLine>[]): Promise<{ reading: Promise<TextLine[]> }> {
+    const reading = Promise.all((await Promise.all(prepared)).map((p) => this.text.readPrepared(p)));
+    // Awaited later: a failure must not count as unhandled in the meantime (Node would end the process).
+    reading.catch(() => undefined);
+    // Wrapped: an async function returning the promise itself would wait for it.
+    return { reading };
+  }
+
+  /** `meanwhile`: work for this thread while the text workers read (called once, after their jobs are given). */
+  private async readFront(card: RawImage, id: IdReading, now: Date, meanwhile: () => void) {
     // The rectification may be off by part of a line: put the layout's line boxes on the printed lines first.
     const reg = registerFrontLines(card);
     const [firstBox, lastBox, addr1Box, addr2Box] = [FRONT_BOXES.firstName, FRONT_BOXES.lastNames, FRONT_BOXES.address1, FRONT_BOXES.address2].map((b) =>
       registerBox(b, reg),
     ) as [Box, Box, Box, Box];
-    const [first, last, addr1Line, addr2Line] = await Promise.all([firstBox, lastBox, addr1Box, addr2Box].map((b) => readText(this.text, card, b, true)));
-    const [address1, address2] = await Promise.all([rereadDigitWords(card, addr1Box, addr1Line!, true, FRONT_LINES.address1.x), rereadDigitWords(card, addr2Box, addr2Line!)]);
+    // The text workers read the four lines while this thread checks for a recapture and reads the serial and the
+    // birth date.
+    const { reading: textLines } = await this.startTextReads([firstBox, lastBox, addr1Box, addr2Box].map((b) => prepareText(card, b, true)));
+    meanwhile();
     const idKey = await readIdKey(card);
     const dob = await readDate(card, FRONT_BOXES.dateOfBirth, { digits: 8, minYear: 1900, maxYear: now.getUTCFullYear() });
+    const [first, last, addr1Line, addr2Line] = await textLines;
+    const [address1, address2] = await Promise.all([rereadDigitWords(card, addr1Box, addr1Line!, true, FRONT_LINES.address1.x), rereadDigitWords(card, addr2Box, addr2Line!)]);
 
     const findings: ValidationFinding[] = [];
     const nid = nidFindings('idNumber', id.idNumber, id.line.text, now);
@@ -653,11 +675,12 @@ export class DocumentEngine {
     return guessVocabularyWord([line, boxRead!], vocabulary.filter((w) => genderOfWord(w) === gender), others);
   }
 
-  private async readBack(card: RawImage, id: IdReading, now: Date) {
-    const [job1, job2, grm, husband] = await Promise.all(
-      [BACK_BOXES.job1, BACK_BOXES.job2, BACK_BOXES.genderReligionMarital, BACK_BOXES.husbandName].map((b) => readText(this.text, card, clipBackText(b))),
-    );
+  private async readBack(card: RawImage, id: IdReading, now: Date, meanwhile: () => void) {
+    // The text workers read the four lines while this thread checks for a recapture and reads the dates.
+    const { reading: textLines } = await this.startTextReads([BACK_BOXES.job1, BACK_BOXES.job2, BACK_BOXES.genderReligionMarital, BACK_BOXES.husbandName].map((b) => prepareText(card, clipBackText(b))));
+    meanwhile();
     const { release, expiry } = await readBackDates(card, now);
+    const [job1, job2, grm, husband] = await textLines;
 
     const findings: ValidationFinding[] = [];
     const nid = nidFindings('idNumber', id.idNumber, id.line.text, now);

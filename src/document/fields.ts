@@ -9,7 +9,7 @@ import { chooseNationalId, nidPrefixOk, plausibleHolderAge, type NidChoice } fro
 import { loadDigitTemplates, loadLatinTemplates, readDigitLine, type DigitAlternative, type DigitLine, type ReadGlyph } from './ocr/digits.js';
 import { loadDigitNet } from './ocr/digit-net.js';
 import { constrainedReading, lineProbabilities, linePlane, loadLineNet, readLine } from './ocr/line-net.js';
-import type { LineVariant, TextLine, TextReader } from './ocr/text.js';
+import { prepareLine, type LineVariant, type PreparedLine, type TextLine, type TextReader } from './ocr/text.js';
 import { placeLexicon } from './lexicon.js';
 
 /** Below this a text field or date is reported as unsure (5008, 3008/3009) instead of being trusted silently. */
@@ -535,9 +535,14 @@ export function slackBox(box: Box): Box {
 }
 
 export async function readText(reader: TextReader, card: RawImage, box: Box, rightAligned = false, variant: LineVariant = 'plain'): Promise<TextLine> {
+  return reader.readPrepared(await prepareText(card, box, rightAligned, variant));
+}
+
+/** A field's line made ready for the text reader (readText in two steps: see TextReader.readPrepared). */
+export function prepareText(card: RawImage, box: Box, rightAligned = false, variant: LineVariant = 'plain'): Promise<PreparedLine> {
   const tall = slackBox(box);
   const expected = (box.y + box.h / 2 - tall.y) / tall.h;
-  return reader.readLine(crop(card, pixelBox(tall, card)), expected, rightAligned, variant);
+  return prepareLine(crop(card, pixelBox(tall, card)), expected, rightAligned, variant);
 }
 
 /** Snaps an OCR'd word to the closest entry of a small closed vocabulary (religion, marital status, ...). */

@@ -243,6 +243,29 @@ async function toPng(line: BinaryLine): Promise<Buffer> {
     .toBuffer();
 }
 
+/** A field crop made ready for tesseract: the isolated binary line and its PNG, or nulls for a blank line. */
+export interface PreparedLine {
+  line: BinaryLine | null;
+  png: Buffer | null;
+}
+
+/** The line of a field crop isolated, binarised at a scale tesseract reads well, and encoded (see readLine). */
+export async function prepareLine(img: RawImage, expectedCenter = 0.5, rightAligned = false, variant: LineVariant = 'plain'): Promise<PreparedLine> {
+  let line = isolateLine(await binarizeForText(img), expectedCenter, rightAligned);
+  // Tesseract's LSTM wants ~40 px lines: re-binarise small print from the grey crop at a larger scale.
+  const inkRows = line.height / 1.6;
+  const minPx = variant === 'large' ? MIN_LINE_PX * 1.8 : MIN_LINE_PX;
+  if (inkRows < minPx) {
+    const scale = Math.min(4, Math.ceil((minPx * 1.2) / Math.max(8, inkRows)));
+    line = isolateLine(await binarizeForText(img, scale), expectedCenter, rightAligned);
+  }
+  if (variant === 'padded') line = padLine(line);
+  if (variant === 'small') line = await scaleLine(line, 0.6);
+  // Blank line (an optional field left empty): tesseract would only print diagnostics for it.
+  if (!line.data.includes(0)) return { line: null, png: null };
+  return { line, png: await toPng(line) };
+}
+
 export class TextReader {
   private constructor(
     private readonly scheduler: Scheduler,
@@ -261,19 +284,17 @@ export class TextReader {
    * the line when the crop holds more than one; word boxes come back in the crop's own pixels.
    */
   async readLine(img: RawImage, expectedCenter = 0.5, rightAligned = false, variant: LineVariant = 'plain'): Promise<TextLine> {
-    let line = isolateLine(await binarizeForText(img), expectedCenter, rightAligned);
-    // Tesseract's LSTM wants ~40 px lines: re-binarise small print from the grey crop at a larger scale.
-    const inkRows = line.height / 1.6;
-    const minPx = variant === 'large' ? MIN_LINE_PX * 1.8 : MIN_LINE_PX;
-    if (inkRows < minPx) {
-      const scale = Math.min(4, Math.ceil((minPx * 1.2) / Math.max(8, inkRows)));
-      line = isolateLine(await binarizeForText(img, scale), expectedCenter, rightAligned);
-    }
-    if (variant === 'padded') line = padLine(line);
-    if (variant === 'small') line = await scaleLine(line, 0.6);
-    // Blank line (an optional field left empty): tesseract would only print diagnostics for it.
-    if (!line.data.includes(0)) return { text: '', confidence: 1, words: [] };
-    const result = await this.readPng(await toPng(line));
+    return this.readPrepared(await prepareLine(img, expectedCenter, rightAligned, variant));
+  }
+
+  /**
+   * Reads a line prepareLine made. The job goes to a worker at once (when one is free), so a caller can prepare
+   * its lines, start their reads, and work on something else while the workers read.
+   */
+  async readPrepared(prepared: PreparedLine): Promise<TextLine> {
+    const { line, png } = prepared;
+    if (!line || !png) return { text: '', confidence: 1, words: [] };
+    const result = await this.readPng(png);
     const top = line.top ?? 0;
     const left = line.left ?? 0;
     const k = line.scale;
