@@ -471,7 +471,7 @@ const BOUND_BLOCKS = (S / BOUND_BLOCK) ** 2;
  * A feature's coarse summary: the sum of each BOUND_BLOCK² block of its occupancy grid, then its shape cues.
  * For any two features, Σ over blocks of (ΔA)² / BOUND_BLOCK² plus the cues' squared differences is at most their
  * squared distance (Cauchy–Schwarz: a block's squared differences sum to at least its summed difference squared
- * over its size), at a tenth of the cost.
+ * over its size), from 20 values instead of 260.
  */
 function coarseSummary(f: Float32Array): Float64Array {
   const out = new Float64Array(BOUND_BLOCKS + FEATURE_LEN - S * S);
@@ -519,10 +519,10 @@ function softDistribution(best: Map<DigitLabel, number>): DigitAlternative[] {
 }
 
 /**
- * Per-class nearest-template distance turned into a soft distribution (temperature set on rendered glyphs).
- * Each class's templates are visited in order of their coarse lower bound, and the visit stops where that bound
- * passes the class's best distance so far: the nearest template is the same as in a full scan (the bound has a
- * relative margin far above float rounding), found at a small part of the cost.
+ * Per-class nearest-template distance as a soft distribution (softDistribution). Each class's templates are
+ * visited in order of their coarse lower bound, and the visit stops where that bound passes the class's best
+ * distance so far: the nearest template is the same as in a full scan (the bound's relative margin is far above
+ * float rounding), with fewer distances summed (about 20 % less time on the eval's number lines).
  */
 export function classifyGlyph(f: Float32Array, templates: DigitTemplate[]): DigitAlternative[] {
   const summary = coarseSummary(f);

@@ -249,7 +249,11 @@ export interface PreparedLine {
   png: Buffer | null;
 }
 
-/** The line of a field crop isolated, binarised at a scale tesseract reads well, and encoded (see readLine). */
+/**
+ * One text line of a field crop (RGB or grey) isolated, binarised at a scale tesseract reads well, and encoded for
+ * TextReader.readPrepared. `expectedCenter` (fraction of the crop height) picks the line when the crop holds more
+ * than one.
+ */
 export async function prepareLine(img: RawImage, expectedCenter = 0.5, rightAligned = false, variant: LineVariant = 'plain'): Promise<PreparedLine> {
   let line = isolateLine(await binarizeForText(img), expectedCenter, rightAligned);
   // Tesseract's LSTM wants ~40 px lines: re-binarise small print from the grey crop at a larger scale.
@@ -280,16 +284,9 @@ export class TextReader {
   }
 
   /**
-   * Reads one text line from a field crop (RGB or grey). `expectedCenter` (fraction of the crop height) picks
-   * the line when the crop holds more than one; word boxes come back in the crop's own pixels.
-   */
-  async readLine(img: RawImage, expectedCenter = 0.5, rightAligned = false, variant: LineVariant = 'plain'): Promise<TextLine> {
-    return this.readPrepared(await prepareLine(img, expectedCenter, rightAligned, variant));
-  }
-
-  /**
-   * Reads a line prepareLine made. The job goes to a worker at once (when one is free), so a caller can prepare
-   * its lines, start their reads, and work on something else while the workers read.
+   * Reads a line prepareLine made; word boxes come back in the crop's own pixels. The job goes to a worker at once
+   * (when one is free), so a caller can prepare its lines, start their reads, and work on something else while
+   * the workers read.
    */
   async readPrepared(prepared: PreparedLine): Promise<TextLine> {
     const { line, png } = prepared;
