@@ -161,8 +161,8 @@ async function readAtTrueCorners(outcomes: Outcome[]): Promise<void> {
     const quad = o.c.corners.map(([x, y]) => ({ x: x * scale, y: y * scale })) as Quad;
     const card = warpQuad(cv, photo, quad, CANONICAL_W, CANONICAL_H);
     const box = o.c.side === 'front' ? FRONT_BOXES.idNumber : BACK_BOXES.idNumber;
-    const read = withLineNet(await readIdNumber(card, box, NOW), card, box, NOW);
-    const sure = read.idNumber && read.confidence >= ID_MIN_CONFIDENCE ? read : readIdLineByConsensus(card, box, NOW);
+    const read = await withLineNet(await readIdNumber(card, box, NOW), card, box, NOW);
+    const sure = read.idNumber && read.confidence >= ID_MIN_CONFIDENCE ? read : await readIdLineByConsensus(card, box, NOW);
     o.atTrueCorners = sure?.idNumber === want;
   }
 }

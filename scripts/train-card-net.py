@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """
 Trains the card mask network and writes src/document/card-net.json, read by src/document/card-net.ts, which runs it
-in TypeScript (the architecture is described there).
+on onnxruntime, as a graph built from this file's weights (the architecture is described there).
 
     apt-get install -y --no-install-recommends python3-torch python3-numpy        # Debian's PyTorch (CPU)
     npx tsx scripts/extract-card-samples.ts --cards 250 --from 0 --seed 881 --per-side 5 --out /tmp/card-samples-0.bin

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """
 Trains the number-line recognisers (CTC over whole grey lines) and writes src/document/ocr/line-net.json (ID
-numbers) and line-net-dates.json (dates), read by src/document/ocr/line-net.ts, which runs them in TypeScript.
+numbers) and line-net-dates.json (dates), read by src/document/ocr/line-net.ts, which runs them on onnxruntime (graphs built from this file's weights).
 
     apt-get install -y --no-install-recommends python3-torch python3-numpy        # Debian's PyTorch (CPU)
     npx tsx scripts/gen-synth.ts --n 1200 --seed 777 --out /tmp/synthtrain

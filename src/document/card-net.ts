@@ -3,7 +3,7 @@
  * lie on the card. It finds cards the edge-based outline finders (detect.ts) miss — on polka-dot or patterned
  * cloth, on white paper, under strong blur — because it has learned what the card's face looks like, not only
  * where its edges are. Trained on synthetic captures by scripts/train-card-net.py (weights: card-net.json); run
- * here in plain TypeScript with the layers in ocr/conv.ts.
+ * on onnxruntime as a graph built from those weights (ocr/onnx.ts).
  *
  * Network: conv3×3+ReLU (3→16) @96, pool → (16→24) @48, pool → (24→32) @24, pool → (32→48) @12, pool →
  * (48→48), (48→48) @6; then three times: nearest ×2 upsampling, concatenated with the encoder's maps of that size,
@@ -14,7 +14,9 @@ import { fileURLToPath } from 'node:url';
 import type { OpenCV } from './cv.js';
 import { orderQuad, type Quad } from './detect.js';
 import type { RawImage } from './image.js';
-import { conv3x3Relu, maxPool, type Conv3x3 } from './ocr/conv.js';
+import type { InferenceSession } from 'onnxruntime-node';
+import type { Conv3x3 } from './ocr/conv.js';
+import { GraphBuilder, createSession, runFloat } from './ocr/onnx.js';
 import { fromF32 } from './ocr/digit-net.js';
 
 export const CARD_NET_INPUT = 96;
@@ -66,62 +68,48 @@ export function shrinkPhoto(photo: RawImage, side = CARD_NET_INPUT): Uint8Array 
   return out;
 }
 
-/** Nearest-neighbour ×2 upsampling of `channels` planes of h × w. */
-function upsample2(maps: Float32Array, channels: number, h: number, w: number): Float32Array {
-  const out = new Float32Array(channels * 4 * h * w);
-  const W2 = 2 * w;
-  for (let c = 0; c < channels; c++)
-    for (let y = 0; y < 2 * h; y++) {
-      const src = c * h * w + (y >> 1) * w;
-      const dst = c * 4 * h * w + y * W2;
-      for (let x = 0; x < W2; x++) out[dst + x] = maps[src + (x >> 1)]!;
-    }
-  return out;
-}
-
-function concat(a: Float32Array, b: Float32Array): Float32Array {
-  const out = new Float32Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
-
-/** The mask's probabilities, CARD_NET_MASK × CARD_NET_MASK, row-major. */
-export function cardMask(net: CardNet, input: Uint8Array): Float32Array {
-  const S = CARD_NET_INPUT;
-  const n = S * S;
-  let x: Float32Array = new Float32Array(3 * n);
-  for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) x[c * n + i] = (input[i * 3 + c]! - INPUT_CENTRE) / INPUT_SPREAD;
-  // Encoder: one convolution per scale, pooled after each but the last two (at 6 × 6).
-  const skips: { maps: Float32Array; channels: number; size: number }[] = [];
-  let size = S;
-  let channels = 3;
+/**
+ * The network as an ONNX graph (ocr/onnx.ts), 1 × 3 × input × input → 1 × 1 × mask × mask probabilities. Encoder:
+ * one convolution per scale, pooled after each but the last two (at 6 × 6). Decoder: nearest ×2 upsampling
+ * (each output cell takes the cell at half its coordinates, rounded down), joined with the encoder's maps at that
+ * size (deepest first, the input scale skipped), upsampled maps first; then a 1 × 1 convolution and a sigmoid.
+ */
+export function cardNetModel(net: CardNet): Uint8Array {
+  const g = new GraphBuilder();
+  let x = g.input('photo', [1, 3, CARD_NET_INPUT, CARD_NET_INPUT]);
+  const skips: string[] = [];
   net.encoder.forEach((L, i) => {
-    x = conv3x3Relu(L, x, size, size);
-    channels = L.outputs;
+    x = g.conv3x3Relu(x, L);
     if (i < net.encoder.length - 2) {
-      skips.push({ maps: x, channels, size });
-      const p = maxPool(x, channels, size, size, 2, 2);
-      x = p.maps;
-      size = p.h;
+      skips.push(x);
+      x = g.node('MaxPool', [x], { kernel_shape: [2, 2], strides: [2, 2] });
     }
   });
-  // Decoder: up, joined with the encoder's maps at that size (deepest first), skipping the input scale.
+  const up = g.floats(Float32Array.of(1, 1, 2, 2), [4]);
   for (const L of net.decoder) {
-    const skip = skips.pop()!;
-    x = concat(upsample2(x, channels, size, size), skip.maps);
-    size *= 2;
-    x = conv3x3Relu(L, x, size, size);
-    channels = L.outputs;
+    const wide = g.node('Resize', [x, '', up], { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' });
+    x = g.conv3x3Relu(g.node('Concat', [wide, skips.pop()!], { axis: 1 }), L);
   }
-  const m = size * size;
-  const mask = new Float32Array(m);
-  for (let i = 0; i < m; i++) {
-    let s = net.out.b;
-    for (let c = 0; c < channels; c++) s += net.out.w[c]! * x[c * m + i]!;
-    mask[i] = 1 / (1 + Math.exp(-s));
-  }
-  return mask;
+  const logits = g.node('Conv', [x, g.floats(net.out.w, [1, net.out.inputs, 1, 1]), g.floats(Float32Array.of(net.out.b), [1])], { kernel_shape: [1, 1] });
+  g.output(g.node('Sigmoid', [logits]), [1, 1, CARD_NET_MASK, CARD_NET_MASK]);
+  return g.model('card-net');
+}
+
+const sessions = new WeakMap<CardNet, Promise<InferenceSession>>();
+/** The network's onnxruntime session, made once. */
+export function cardNetSession(net: CardNet): Promise<InferenceSession> {
+  let s = sessions.get(net);
+  if (!s) sessions.set(net, (s = createSession(cardNetModel(net))));
+  return s;
+}
+
+/** The mask's probabilities, CARD_NET_MASK × CARD_NET_MASK, row-major, for a shrunk photo (shrinkPhoto). */
+export async function cardMask(net: CardNet, input: Uint8Array): Promise<Float32Array> {
+  const S = CARD_NET_INPUT;
+  const n = S * S;
+  const x = new Float32Array(3 * n);
+  for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) x[c * n + i] = (input[i * 3 + c]! - INPUT_CENTRE) / INPUT_SPREAD;
+  return runFloat(await cardNetSession(net), x, [1, 3, S, S]);
 }
 
 /**
@@ -257,6 +245,6 @@ export function loadCardNet(): CardNet {
 }
 
 /** The card's outline as the mask network sees it, or null. */
-export function cardNetQuad(cv: OpenCV, photo: RawImage, net = loadCardNet()): Quad | null {
-  return maskQuad(cv, cardMask(net, shrinkPhoto(photo)), photo.width, photo.height);
+export async function cardNetQuad(cv: OpenCV, photo: RawImage, net = loadCardNet()): Promise<Quad | null> {
+  return maskQuad(cv, await cardMask(net, shrinkPhoto(photo)), photo.width, photo.height);
 }

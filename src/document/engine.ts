@@ -16,7 +16,7 @@ import { BARCODE_MIN, rankSides, sideCues, sideGuess, type SideCues } from './cl
 import { loadOpenCV, type OpenCV } from './cv.js';
 import { findCards, shortSide, warpQuad, type CardCandidate, type Quad } from './detect.js';
 import { alignOutlines, alignedCandidates, layoutScores, quadDistance, refineSource, snapTarget } from './refine.js';
-import { cardNetQuad, loadCardNet } from './card-net.js';
+import { cardNetQuad, cardNetSession, loadCardNet } from './card-net.js';
 import {
   AFTER_HOUSE_NUMBER, DISAGREEMENT_CONFIDENCE, GENDER_WORDS, MARITAL_WORDS, RELIGION_WORDS, TEXT_MIN_CONFIDENCE, clipBackText, findVocabularyWord, guessVocabularyWord, hasUnreadMarks, lostNumber, pixelBox, zeroLedNumber, readBackDates, readDate, readIdKey,
   mergeLineNet, readIdLineByConsensus, readIdLineByNet, readIdNumber, prepareText, readText, registerBox, registerFrontLines, rereadDigitWords, snapToVocabulary, withLineNet, type FieldValue, type IdReading, type VocabularyWord,
@@ -27,7 +27,7 @@ import { GOVERNORATES } from './nid.js';
 import { DISTRICTS } from './synth/places.js';
 import { loadDigitTemplates, loadLatinTemplates } from './ocr/digits.js';
 import { loadDigitNet } from './ocr/digit-net.js';
-import { loadLineNet } from './ocr/line-net.js';
+import { lineNetSession, loadLineNet } from './ocr/line-net.js';
 import { TextReader, type PreparedLine, type TextLine } from './ocr/text.js';
 import { glareFraction, judgeQuality, judgeSpoof, laplacianVariance, loadRecaptureModel, meanChroma, recaptureScores, type QualityResult, type SpoofResult } from './spoof.js';
 import { WordLexicon, correctLine, correctNameLine, guessedAmongNames, jobLexicon, ocrDistance, placeLexicon, type LineCorrection } from './lexicon.js';
@@ -104,7 +104,7 @@ const MAX_UNREAD_CANDIDATES = 10;
 const UNSURE_EXTRA_CANDIDATES = 2;
 /**
  * Orientation hypotheses (best ranked first) whose number line the line network reads when the glyph reader found
- * no valid number in any: each side's likelier orientation (portrait or barcode position), ~60 ms a read.
+ * no valid number in any: each side's likelier orientation (portrait or barcode position).
  */
 const LINE_NET_HYPOTHESES = 2;
 /**
@@ -169,10 +169,8 @@ export class DocumentEngine {
     loadDigitTemplates();
     loadLatinTemplates();
     loadDigitNet();
-    loadLineNet('id');
-    loadLineNet('idHeavy');
-    loadLineNet('date');
-    loadCardNet();
+    // The networks' onnxruntime sessions are made now, not on the first request.
+    await Promise.all([...(['id', 'idHeavy', 'date'] as const).map((k) => lineNetSession(loadLineNet(k))), cardNetSession(loadCardNet())]);
     loadRecaptureModel();
     return new DocumentEngine(cv, text);
   }
@@ -268,7 +266,7 @@ export class DocumentEngine {
     // outline finders lost in the background. Not for the offset consensus: on the calibration set its reading of
     // a mask outline gave a wrong number sure at three offsets (capture 77, front), and a right one only once.
     const tMask = performance.now();
-    const maskQuads = this.maskQuads(photo, outlines);
+    const maskQuads = await this.maskQuads(photo, outlines);
     timings.mask = performance.now() - tMask;
     for (const found of this.maskCandidates(maskQuads, seen.tried)) {
       const read = await attempt(found, false);
@@ -344,8 +342,8 @@ export class DocumentEngine {
     }
   }
 
-  private maskQuads(photo: RawImage, outlines: CardCandidate[]): Quad[] {
-    const quad = cardNetQuad(this.cv, photo);
+  private async maskQuads(photo: RawImage, outlines: CardCandidate[]): Promise<Quad[]> {
+    const quad = await cardNetQuad(this.cv, photo);
     if (!quad) return [];
     const [aligned] = alignOutlines(this.cv, photo, [quad], 1, [false]);
     if (!aligned) return [quad];
@@ -355,7 +353,7 @@ export class DocumentEngine {
 
   /**
    * Tries side/orientation hypotheses best first; the first whose NID line reads as a valid number wins. The
-   * glyph reader goes first everywhere; the line network (withLineNet, ~60 ms a line) reads the line of the first
+   * glyph reader goes first everywhere; the line network (withLineNet) reads the line of the first
    * valid number too (a second opinion: an unsure number is replaced, two sure readings that differ are
    * flagged), or, when no hypothesis gave a valid number, the lines of the LINE_NET_HYPOTHESES likeliest ones.
    */
@@ -367,14 +365,14 @@ export class DocumentEngine {
       const upright = h.flipped ? flipped : card;
       const id = await readIdNumber(upright, idBox(h.side), now);
       const o: Oriented = { side: h.side, card: upright, id };
-      if (id.idNumber) return { ...o, id: withLineNet(id, upright, idBox(h.side), now) };
+      if (id.idNumber) return { ...o, id: await withLineNet(id, upright, idBox(h.side), now) };
       tried.push(o);
       const n = id.line.glyphs.length;
       const score = -Math.abs(n - 14) + id.line.minConfidence + (h.margin > 0 ? 1 : 0);
       if (!best || score > best.score) best = { o, score };
     }
     for (const o of likeliest(tried).slice(0, LINE_NET_HYPOTHESES)) {
-      const id = withLineNet(o.id, o.card, idBox(o.side), now);
+      const id = await withLineNet(o.id, o.card, idBox(o.side), now);
       if (id.idNumber) return { ...o, id };
     }
     // No valid number in any orientation: still an ID if a 14-glyph-like number line or the barcode is there.
@@ -400,7 +398,7 @@ export class DocumentEngine {
     const flipped = rotate180(card);
     for (const h of hypotheses) {
       const upright = h.flipped ? flipped : card;
-      const byNet = readIdLineByConsensus(upright, idBox(h.side), now, h.minConfidence, h.wide);
+      const byNet = await readIdLineByConsensus(upright, idBox(h.side), now, h.minConfidence, h.wide);
       if (!byNet) continue;
       const glyphs = await readIdNumber(upright, idBox(h.side), now);
       return { side: h.side, card: upright, id: { ...glyphs, choice: null, idNumber: byNet.idNumber, confidence: byNet.confidence } };
@@ -410,7 +408,7 @@ export class DocumentEngine {
 
   /**
    * The sides rankSides ruled out (see OTHER_SIDE_CANDIDATES), both orientations. The line network reads first
-   * (~30 ms a line; this runs on every unreadable capture, non-cards included); only where it is sure does the
+   * (a few ms a line; this runs on every unreadable capture, non-cards included); only where it is sure does the
    * glyph reader read too, and against the cues only a number read with RULED_OUT_MIN_CONFIDENCE counts.
    */
   private async orientAsRuledOut(card: RawImage, cues: SideCues, now: Date): Promise<Oriented | null> {
@@ -418,7 +416,7 @@ export class DocumentEngine {
     for (const side of (['back', 'front'] as const).filter((s) => !ranked.has(s))) {
       const box = idBox(side);
       for (const upright of [card, rotate180(card)]) {
-        const byNet = readIdLineByNet(crop(upright, pixelBox(box, upright)), now);
+        const byNet = await readIdLineByNet(crop(upright, pixelBox(box, upright)), now);
         if (!byNet || byNet.confidence < RULED_OUT_MIN_CONFIDENCE) continue;
         const id = mergeLineNet(await readIdNumber(upright, box, now), byNet);
         if (id.idNumber === byNet.idNumber && id.confidence >= RULED_OUT_MIN_CONFIDENCE) return { side, card: upright, id };

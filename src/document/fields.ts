@@ -80,8 +80,8 @@ const LINE_NET_TRUST = 0.8;
  * returned as trusted, while the network read the number right. Separate from readIdNumber because the engine
  * runs it only on the likeliest orientations.
  */
-export function withLineNet(best: IdReading, card: RawImage, box: Box, now: Date): IdReading {
-  return mergeLineNet(best, readIdLineByNet(crop(card, pixelBox(box, card)), now));
+export async function withLineNet(best: IdReading, card: RawImage, box: Box, now: Date): Promise<IdReading> {
+  return mergeLineNet(best, await readIdLineByNet(crop(card, pixelBox(box, card)), now));
 }
 
 /** withLineNet's choice between the glyph reader's reading and a line-network reading already made. */
@@ -107,25 +107,25 @@ export function mergeLineNet(best: IdReading, byNet: { idNumber: string; confide
  * read another number there). Where both read the same number they were never wrong on those lines, and 6,139
  * lines read right and sure against 5,998 for the first network alone and 6,096 for the second.
  */
-export function readIdLineByNet(img: RawImage, now: Date): { idNumber: string; confidence: number } | null {
-  return readIdLineByNets(img, now).agreed;
+export async function readIdLineByNet(img: RawImage, now: Date): Promise<{ idNumber: string; confidence: number } | null> {
+  return (await readIdLineByNets(img, now)).agreed;
 }
 
 /** readIdLineByNet's number, and each network's own reading where the two differ (`split`). */
-function readIdLineByNets(img: RawImage, now: Date): { agreed: { idNumber: string; confidence: number } | null; split: { text: string; confidence: number }[] } {
+async function readIdLineByNets(img: RawImage, now: Date): Promise<{ agreed: { idNumber: string; confidence: number } | null; split: { text: string; confidence: number }[] }> {
   // Both ID networks read the same plane (LINE_STRETCH is 1 for each); the second runs only if the first read a number.
   const plane = linePlane(img, 'id');
-  const first = readIdLineWith('id', plane, now);
-  const second = first && readIdLineWith('idHeavy', plane, now);
+  const first = await readIdLineWith('id', plane, now);
+  const second = first && (await readIdLineWith('idHeavy', plane, now));
   if (!first || !second) return { agreed: null, split: [] };
   if (first.text !== second.text) return { agreed: null, split: [first, second] };
   return { agreed: { idNumber: first.text, confidence: ageCapped(first.text, Math.max(first.confidence, second.confidence), now) }, split: [] };
 }
 
 /** One ID network's most probable valid number on a line plane (line-net.ts linePlane), with its confidence. */
-export function readIdLineWith(kind: 'id' | 'idHeavy', plane: { data: Uint8Array; width: number }, now: Date): { text: string; confidence: number } | null {
+export async function readIdLineWith(kind: 'id' | 'idHeavy', plane: { data: Uint8Array; width: number }, now: Date): Promise<{ text: string; confidence: number } | null> {
   const net = loadLineNet(kind);
-  return constrainedReading(net, lineProbabilities(net, plane.data, plane.width), 14, (prefix) => nidPrefixOk(prefix, now), (best) => (prefix) => prefix[0] === best[0]);
+  return constrainedReading(net, await lineProbabilities(net, plane.data, plane.width), 14, (prefix) => nidPrefixOk(prefix, now), (best) => (prefix) => prefix[0] === best[0]);
 }
 
 /** A place to read the number line at: box offsets (fractions of the card) and its height as a share of the box's. */
@@ -179,15 +179,15 @@ const CONSENSUS_DISSENT = 0.5;
  * more at CONSENSUS_MIN_VOTES offsets, and no other number read so at any, is taken with the mean confidence of
  * its votes. When the first ring gives no number and no conflict, the wider ring (CONSENSUS_WIDE, unless `wide` is
  * false) adds its votes to the first ring's.
- * Up to eight network reads in the first ring (~50 ms each for an ID line, README step 4) and twenty-one in the
- * wider one: only for captures where nothing else read.
+ * Up to eight network reads in the first ring and twenty-one in the wider one: only for captures where nothing
+ * else read.
  */
-export function readIdLineByConsensus(card: RawImage, box: Box, now: Date, minConfidence = LINE_NET_TRUST, wide = true): { idNumber: string; confidence: number } | null {
+export async function readIdLineByConsensus(card: RawImage, box: Box, now: Date, minConfidence = LINE_NET_TRUST, wide = true): Promise<{ idNumber: string; confidence: number } | null> {
   const votes = new Map<string, number[]>();
   const dissent = new Map<string, number>();
-  const first = consensusAt(card, box, now, minConfidence, CONSENSUS_OFFSETS, CONSENSUS_MIN_VOTES, votes, dissent);
+  const first = await consensusAt(card, box, now, minConfidence, CONSENSUS_OFFSETS, CONSENSUS_MIN_VOTES, votes, dissent);
   if (first !== null || !wide) return first === 'conflict' ? null : first;
-  const second = consensusAt(card, box, now, minConfidence, CONSENSUS_WIDE, CONSENSUS_WIDE_MIN_VOTES, votes, dissent);
+  const second = await consensusAt(card, box, now, minConfidence, CONSENSUS_WIDE, CONSENSUS_WIDE_MIN_VOTES, votes, dissent);
   return second === 'conflict' ? null : second;
 }
 
@@ -196,7 +196,7 @@ export function readIdLineByConsensus(card: RawImage, box: Box, now: Date, minCo
  * read sure at any; 'conflict' when two numbers were; null when no number has the votes (the reads stop once it
  * cannot).
  */
-function consensusAt(
+async function consensusAt(
   card: RawImage,
   box: Box,
   now: Date,
@@ -205,10 +205,10 @@ function consensusAt(
   minVotes: number,
   votes: Map<string, number[]>,
   dissent: Map<string, number>,
-): { idNumber: string; confidence: number } | 'conflict' | null {
+): Promise<{ idNumber: string; confidence: number } | 'conflict' | null> {
   for (const [k, [dx, dy, hs]] of places.entries()) {
     const h = box.h * hs;
-    const read = readIdLineByNets(crop(card, pixelBox({ ...box, x: box.x + dx, y: box.y + dy - (h - box.h) / 2, h }, card)), now);
+    const read = await readIdLineByNets(crop(card, pixelBox({ ...box, x: box.x + dx, y: box.y + dy - (h - box.h) / 2, h }, card)), now);
     if (read.agreed && read.agreed.confidence >= minConfidence) votes.set(read.agreed.idNumber, [...(votes.get(read.agreed.idNumber) ?? []), read.agreed.confidence]);
     for (const one of read.split) dissent.set(one.text, Math.max(dissent.get(one.text) ?? 0, one.confidence));
     if (votes.size > 1) return 'conflict';
@@ -432,8 +432,8 @@ export async function readBackDates(card: RawImage, now: Date): Promise<{ releas
   const [rel, exp] = [RELEASE_RULE(year), EXPIRY_RULE(year)];
   const [gr, ge] = await Promise.all([readDate(card, BACK_BOXES.releaseDate, rel), readDate(card, BACK_EXPIRY_DATE_BOX, exp)]);
   const glyph = confirmPair(gr, ge, (yearMonth) => chooseDate(ge.line, { ...exp, yearMonth }));
-  const pr = readLine(crop(card, pixelBox(BACK_BOXES.releaseDate, card)), 'date');
-  const { probs: pe, reading: netExpiry } = expiryByNet(card, exp);
+  const pr = await readLine(crop(card, pixelBox(BACK_BOXES.releaseDate, card)), 'date');
+  const { probs: pe, reading: netExpiry } = await expiryByNet(card, exp);
   const asValue = (r: { value: string; confidence: number } | null): DateValue => (r ? { ...r, plausible: true } : { value: null, plausible: false, confidence: 0 });
   const byNet = confirmPair(asValue(chooseDateByNet(pr, rel)), asValue(netExpiry), (yearMonth) => asValue(chooseDateByNet(pe, { ...exp, yearMonth })));
   const pick = (g: DateValue, n: DateValue): DateValue => {
@@ -472,10 +472,10 @@ function distrustUnpaired(dates: { release: DateValue; expiry: DateValue }): { r
 const EXPIRY_NET_RIGHT_EDGES = [BACK_EXPIRY_DATE_BOX.x + BACK_EXPIRY_DATE_BOX.w, 0.57, 0.6];
 
 /** The date network's surest expiry reading over EXPIRY_NET_RIGHT_EDGES, with the probabilities it came from. */
-function expiryByNet(card: RawImage, rule: DateRule): { probs: Float32Array[]; reading: { value: string; confidence: number } | null } {
+async function expiryByNet(card: RawImage, rule: DateRule): Promise<{ probs: Float32Array[]; reading: { value: string; confidence: number } | null }> {
   let best: { probs: Float32Array[]; reading: { value: string; confidence: number } | null } | null = null;
   for (const right of EXPIRY_NET_RIGHT_EDGES) {
-    const probs = readLine(crop(card, pixelBox({ ...BACK_EXPIRY_DATE_BOX, w: right - BACK_EXPIRY_DATE_BOX.x }, card)), 'date');
+    const probs = await readLine(crop(card, pixelBox({ ...BACK_EXPIRY_DATE_BOX, w: right - BACK_EXPIRY_DATE_BOX.x }, card)), 'date');
     const reading = chooseDateByNet(probs, rule);
     if (!best || (reading?.confidence ?? 0) > (best.reading?.confidence ?? 0)) best = { probs, reading };
     if ((best.reading?.confidence ?? 0) >= TEXT_MIN_CONFIDENCE) break;

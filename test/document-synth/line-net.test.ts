@@ -21,7 +21,7 @@ const missing = missingFonts();
 const skip = missing.length > 0 && !process.env.CI ? `fonts missing: ${missing.join(', ')}` : false;
 
 for (const kind of ['id', 'idHeavy', 'date'] as const) {
-  test(`line network (${kind}): the TypeScript forward pass gives the probabilities PyTorch gave on held-out lines`, () => {
+  test(`line network (${kind}): the ONNX graph built from the committed weights gives the probabilities PyTorch gave on held-out lines`, async () => {
     // scripts/train-line-net.py stores a few held-out line planes with PyTorch's output next to the weights.
     const stored = JSON.parse(fs.readFileSync(LINE_NET_PATHS[kind], 'utf8')) as { check?: { width: number; plane: string; probs: string }[] };
     assert.ok(stored.check?.length, 'the committed network carries its PyTorch check lines');
@@ -30,7 +30,7 @@ for (const kind of ['id', 'idHeavy', 'date'] as const) {
     for (const c of stored.check!) {
       const plane = new Uint8Array(Buffer.from(c.plane, 'base64'));
       assert.equal(plane.length, LINE_HEIGHT * c.width);
-      const probs = lineProbabilities(net, plane, c.width);
+      const probs = await lineProbabilities(net, plane, c.width);
       const want = fromF32(c.probs);
       const classes = net.labels.length + 1;
       assert.equal(probs.length * classes, want.length);
@@ -46,13 +46,13 @@ test('line network: no number is read off a blank line or where the other side h
   const now = new Date();
   // The network never saw a blank line and may see a digit in one; no valid 14-digit number comes out of it.
   const blank = { data: new Uint8Array(600 * 76 * 3).fill(235), width: 600, height: 76, channels: 3 };
-  assert.equal(readIdLineByNet(blank, now), null);
+  assert.equal(await readIdLineByNet(blank, now), null);
   // A wrong side hypothesis: the engine reads the other side's number box (header text on a front, the name
   // area on a back). Nothing there may pass as a trusted number.
   for (const seed of [5301, 5302, 5303]) {
     for (const side of ['front', 'back'] as const) {
       const { line } = await idLineCapture(seed, side, 'light', side === 'front' ? 'back' : 'front');
-      const read = readIdLineByNet(line, now);
+      const read = await readIdLineByNet(line, now);
       assert.ok(!read || read.confidence < ID_MIN_CONFIDENCE, `seed ${seed} ${side}: ${read?.confidence}`);
     }
   }
@@ -71,9 +71,9 @@ test('line network: reads heavily degraded ID lines that the glyph reader cannot
       const { want, line } = await idLineCapture(seed, side, 'heavy');
       const glyphs = await readDigitLine(line, templates, { expectGlyphs: 14, deepenFaintInk: true, net: digitNet });
       const g = glyphs.glyphs.length === 14 ? chooseNationalId(glyphs.glyphs.map((x) => x.alternatives.map((a) => ({ digit: a.label, score: a.p }))), { now }) : null;
-      const l = readIdLineByNet(line, now);
+      const l = await readIdLineByNet(line, now);
       // A number comes out only where both ID networks read it.
-      const each = (['id', 'idHeavy'] as const).map((kind) => readIdLineWith(kind, linePlane(line, kind), now));
+      const each = await Promise.all((['id', 'idHeavy'] as const).map((kind) => readIdLineWith(kind, linePlane(line, kind), now)));
       if (l) assert.ok(each.every((r) => r?.text === l.idNumber), `seed ${seed} ${side}: a number only one network read`);
       if (each[0] && each[0].text === each[1]?.text) assert.equal(l?.idNumber, each[0].text);
       n++;
@@ -131,7 +131,7 @@ test('date network: an expiry whose day runs past the first date box (a wide tex
   for (const seed of seeds) {
     const { labels, upright } = await uprightCapture(seed, 'back', 'light', (s) => ({ ...s, style: { ...s.style, textFont: 'amiri-bold' } }));
     const want = labels.back.idExpiry.replace(/-/g, '/');
-    const first = chooseDateByNet(readLine(crop(upright, pixelBox(BACK_EXPIRY_DATE_BOX, upright)), 'date'), rule);
+    const first = chooseDateByNet(await readLine(crop(upright, pixelBox(BACK_EXPIRY_DATE_BOX, upright)), 'date'), rule);
     if (first?.value === want && first.confidence >= TEXT_MIN_CONFIDENCE) narrow++;
     const { expiry } = await readBackDates(upright, now);
     if (expiry.value === want && expiry.confidence >= TEXT_MIN_CONFIDENCE) right++;
@@ -164,7 +164,7 @@ test('dates: an issue date and an expiry that are not seven years apart are both
 test('line network: a sure glyph reading that the sure network contradicts is not trusted; one it confirms or cannot read is kept', { skip }, async () => {
   const now = new Date(`${DEFAULT_TODAY}T12:00:00Z`);
   const { want, line } = await idLineCapture(5301, 'front', 'light');
-  const byNet = readIdLineByNet(line, now);
+  const byNet = await readIdLineByNet(line, now);
   assert.equal(byNet?.idNumber, want);
   assert.ok(byNet!.confidence >= ID_MIN_CONFIDENCE);
   // A valid number two digits away from the printed one (a serial digit and the check digit), as the glyph

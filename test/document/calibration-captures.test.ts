@@ -98,15 +98,15 @@ test('offset consensus: a number one network alone disputes is returned flagged'
   }
 });
 
-test('offset consensus: a number line without a number gives nothing', () => {
+test('offset consensus: a number line without a number gives nothing', async () => {
   // A blank card of paper grey with a faint texture: the network reads noise, which no two offsets agree on.
   const width = 1000;
   const height = 631;
   const data = new Uint8Array(width * height * 3);
   for (let i = 0; i < data.length; i++) data[i] = 200 + ((i * 7919) % 23);
   const card: RawImage = { data, width, height, channels: 3 };
-  assert.equal(readIdLineByConsensus(card, FRONT_BOXES.idNumber, NOW), null);
-  assert.equal(readIdLineByConsensus(card, BACK_BOXES.idNumber, NOW), null);
+  assert.equal(await readIdLineByConsensus(card, FRONT_BOXES.idNumber, NOW), null);
+  assert.equal(await readIdLineByConsensus(card, BACK_BOXES.idNumber, NOW), null);
 });
 
 test('outline: a card whose opposite sides perspective tilted 10° apart, merged with a sheet of paper in every mask, is found from its edges', { skip, timeout: 120_000 }, async () => {

@@ -14,10 +14,10 @@ import { degrade, missingFonts, randomCardSpec, renderCard, Rng, type Background
 const missing = missingFonts();
 const skip = missing.length > 0 && !process.env.CI ? `fonts missing: ${missing.join(', ')}` : false;
 
-test('card mask network: the TypeScript forward pass gives what PyTorch gave at training', () => {
+test('card mask network: the ONNX graph built from the committed weights gives what PyTorch gave at training', async () => {
   const stored = JSON.parse(fs.readFileSync(CARD_NET_PATH, 'utf8')) as { check: { input: string; mask: string } };
   const want = fromF32(stored.check.mask);
-  const got = cardMask(loadCardNet(), new Uint8Array(Buffer.from(stored.check.input, 'base64')));
+  const got = await cardMask(loadCardNet(), new Uint8Array(Buffer.from(stored.check.input, 'base64')));
   assert.equal(got.length, want.length);
   let worst = 0;
   for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!));
@@ -33,7 +33,7 @@ test('card mask network: finds the card on carpet, desk, cloth and wood backgrou
     const card = await renderCard(randomCardSpec(9100 + i), { sides: [side] });
     const shot = await degrade(card[side], new Rng(9200 + i), { level: 'medium', background, rightAngle });
     const photo = await decodeRgb(shot.image, 2000);
-    const quad = cardNetQuad(cv, photo);
+    const quad = await cardNetQuad(cv, photo);
     assert.ok(quad, `${background} ${rightAngle}°: no outline`);
     const truth = shot.transform.corners.map(([x, y]) => ({ x, y }));
     const diag = Math.hypot(truth[0]!.x - truth[2]!.x, truth[0]!.y - truth[2]!.y);
@@ -50,7 +50,7 @@ test('card mask network: a photo without a card gives no outline or a small one'
   const height = 600;
   const data = new Uint8Array(width * height * 3);
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data.fill(90 + Math.round((60 * x) / width), (y * width + x) * 3, (y * width + x) * 3 + 3);
-  const quad = cardNetQuad(cv, { data, width, height, channels: 3 });
+  const quad = await cardNetQuad(cv, { data, width, height, channels: 3 });
   if (quad) {
     const area = Math.abs(quad.reduce((s, p, k) => s + p.x * quad[(k + 1) % 4]!.y - quad[(k + 1) % 4]!.x * p.y, 0)) / 2;
     assert.ok(area < 0.2 * width * height, `a card-sized outline on a blank wall (${((area / (width * height)) * 100).toFixed(0)} %)`);

@@ -32,7 +32,7 @@ test('engine: a blurred back whose barcode lost its texture is still read as a b
       if (id?.value && id.confidence >= ID_MIN_CONFIDENCE && (r!.side !== 'back' || id.value !== labels.back.idNumber)) wrong++;
       // ...and whose number the readers read with confidence when the card is cut out exactly.
       const box = BACK_BOXES.idNumber;
-      const exact = withLineNet(await readIdNumber(upright, box, now), upright, box, now);
+      const exact = await withLineNet(await readIdNumber(upright, box, now), upright, box, now);
       if (exact.idNumber !== labels.back.idNumber || exact.confidence < ID_MIN_CONFIDENCE) continue;
       n++;
       if (r?.side === 'back' && id?.value === labels.back.idNumber && id.confidence >= ID_MIN_CONFIDENCE) right++;

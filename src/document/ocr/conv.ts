@@ -1,8 +1,9 @@
 /**
- * The building blocks our small networks use (digit-net.ts on glyph patches, line-net.ts on whole number lines),
- * in plain TypeScript: a dense layer, and over channel-major planes a 3×3 convolution with zero padding 1 and
- * ReLU, and max pooling. Weights are laid out as torch stores them (Linear: outputs × inputs; Conv2d: outputs ×
- * inputs × 3 × 3).
+ * The building blocks the glyph network uses (digit-net.ts, one small patch at a time; its TypeScript trainer
+ * backpropagates through them), in plain TypeScript: a dense layer, and over channel-major planes a 3×3
+ * convolution with zero padding 1 and ReLU, and max pooling. Weights are laid out as torch stores them (Linear:
+ * outputs × inputs; Conv2d: outputs × inputs × 3 × 3); the line and card networks share these layouts but run on
+ * onnxruntime (onnx.ts).
  */
 
 export interface DenseLayer {

@@ -11,12 +11,15 @@
  * Input: the line crop's max(R,G,B) channel (dark print, light coloured background), area-resized to HEIGHT rows,
  * rounded to 8 bits, standardised by its own mean and spread. Network: four 3×3 convolutions with pooling to
  * height/8 × width/4, each column's maps → dense → a 1-D convolution over columns → logits for blank and labels.
+ * It runs on onnxruntime, as a graph built from the committed weights (lineNetModel, onnx.ts).
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { conv3x3Relu, dense, maxPool, type Conv3x3, type DenseLayer } from './conv.js';
+import type { InferenceSession } from 'onnxruntime-node';
+import type { Conv3x3, DenseLayer } from './conv.js';
+import { GraphBuilder, createSession, runFloat } from './onnx.js';
 import { toMaxChannel, type RawImage } from '../image.js';
-import { fromF32, softmax } from './digit-net.js';
+import { fromF32 } from './digit-net.js';
 import type { DigitLabel } from './digits.js';
 
 /** Rows of the line plane: digits stand ~18 px high in it (they fill ~45 % of the ID box's height). */
@@ -108,7 +111,7 @@ export function linePlane(img: RawImage, kind: LineNetKind): { data: Uint8Array;
 }
 
 /** Per-column class probabilities of a kind's network on a line image. */
-export function readLine(img: RawImage, kind: LineNetKind): Float32Array[] {
+export function readLine(img: RawImage, kind: LineNetKind): Promise<Float32Array[]> {
   const { data, width } = linePlane(img, kind);
   return lineProbabilities(loadLineNet(kind), data, width);
 }
@@ -129,56 +132,47 @@ export function standardise(plane: Uint8Array): Float32Array {
   return x;
 }
 
-/** Per-column class probabilities (columns × (1 + labels)), blank first. */
-export function lineProbabilities(net: LineNet, plane: Uint8Array, width: number): Float32Array[] {
-  let maps = standardise(plane);
+/**
+ * The network as an ONNX graph (onnx.ts), the layers as torch ran them in training: the convolutions (ReLU,
+ * pooling) over 1 × 1 × height × width; each column's maps (channel, row) → the column layer; a 1-D convolution
+ * over columns; the output layer and a softmax per column. Output: 1 × columns × (1 + labels).
+ */
+export function lineNetModel(net: LineNet): Uint8Array {
+  const g = new GraphBuilder();
+  let x = g.input('plane', [1, 1, net.height, 'width']);
   let h = net.height;
-  let w = width;
   for (const L of net.convs) {
-    maps = conv3x3Relu(L, maps, h, w);
-    if (L.pool) ({ maps, h, w } = maxPool(maps, L.outputs, h, w, L.pool[0], L.pool[1]));
+    x = g.conv3x3Relu(x, L);
+    if (L.pool) {
+      x = g.node('MaxPool', [x], { kernel_shape: L.pool, strides: L.pool });
+      h = Math.floor(h / L.pool[0]);
+    }
   }
   const C = net.convs.at(-1)!.outputs;
-  const cols: Float32Array[] = [];
-  const f = new Float32Array(C * h);
-  for (let t = 0; t < w; t++) {
-    for (let c = 0; c < C; c++) for (let y = 0; y < h; y++) f[c * h + y] = maps[c * h * w + y * w + t]!;
-    cols.push(dense(net.column, f, true));
-  }
+  // 1 × C × h × w → 1 × w × (C·h): one feature vector per column, channel-major as the trainer flattens it.
+  x = g.node('Reshape', [g.node('Transpose', [x], { perm: [0, 3, 1, 2] }), g.int64s([1, -1, C * h])]);
+  x = g.node('Relu', [g.linear(x, net.column)]);
   const T = net.temporal;
-  const half = T.k >> 1;
-  const wt = tapMajor(T);
-  return cols.map((_, t) => {
-    const hid = new Float32Array(T.outputs);
-    for (let o = 0; o < T.outputs; o++) {
-      let s = T.b[o]!;
-      for (let j = 0; j < T.k; j++) {
-        const c = t + j - half;
-        if (c < 0 || c >= cols.length) continue;
-        const src = cols[c]!;
-        const base = (o * T.k + j) * T.inputs;
-        for (let i = 0; i < T.inputs; i++) s += wt[base + i]! * src[i]!;
-      }
-      hid[o] = Math.max(0, s);
-    }
-    return softmax(dense(net.out, hid, false));
-  });
+  x = g.node('Conv', [g.node('Transpose', [x], { perm: [0, 2, 1] }), g.floats(T.w, [T.outputs, T.inputs, T.k]), g.floats(T.b, [T.outputs])], { kernel_shape: [T.k], pads: [T.k >> 1, T.k >> 1] });
+  x = g.node('Transpose', [g.node('Relu', [x])], { perm: [0, 2, 1] });
+  const probs = g.node('Softmax', [g.linear(x, net.out)], { axis: -1 });
+  g.output(probs, [1, 'columns', net.labels.length + 1]);
+  return g.model('line-net');
 }
 
-const tapMajorWeights = new WeakMap<Temporal, Float32Array>();
-/**
- * The temporal weights as outputs × k × inputs (torch stores outputs × inputs × k), made once per network, so
- * the loop above reads them in order; the sums run in the same order as over torch's layout.
- */
-function tapMajor(T: Temporal): Float32Array {
-  let w = tapMajorWeights.get(T);
-  if (!w) {
-    w = new Float32Array(T.w.length);
-    for (let o = 0; o < T.outputs; o++)
-      for (let j = 0; j < T.k; j++) for (let i = 0; i < T.inputs; i++) w[(o * T.k + j) * T.inputs + i] = T.w[o * T.inputs * T.k + i * T.k + j]!;
-    tapMajorWeights.set(T, w);
-  }
-  return w;
+const sessions = new WeakMap<LineNet, Promise<InferenceSession>>();
+/** The network's onnxruntime session, made once. */
+export function lineNetSession(net: LineNet): Promise<InferenceSession> {
+  let s = sessions.get(net);
+  if (!s) sessions.set(net, (s = createSession(lineNetModel(net))));
+  return s;
+}
+
+/** Per-column class probabilities (columns × (1 + labels)), blank first. */
+export async function lineProbabilities(net: LineNet, plane: Uint8Array, width: number): Promise<Float32Array[]> {
+  const probs = await runFloat(await lineNetSession(net), standardise(plane), [1, 1, net.height, width]);
+  const classes = net.labels.length + 1;
+  return Array.from({ length: probs.length / classes }, (_, t) => probs.subarray(t * classes, (t + 1) * classes));
 }
 
 /** Best-path decoding: the most likely class per column, repeats merged, blanks dropped. */
