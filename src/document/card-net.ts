@@ -16,7 +16,7 @@ import { orderQuad, type Quad } from './detect.js';
 import type { RawImage } from './image.js';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { Conv3x3 } from './ocr/conv.js';
-import { GraphBuilder, createSession, runFloat } from './ocr/onnx.js';
+import { GraphBuilder, runFloat, sessionFor } from './ocr/onnx.js';
 import { fromF32 } from './ocr/digit-net.js';
 
 export const CARD_NET_INPUT = 96;
@@ -95,13 +95,8 @@ export function cardNetModel(net: CardNet): Uint8Array {
   return g.model('card-net');
 }
 
-const sessions = new WeakMap<CardNet, Promise<InferenceSession>>();
 /** The network's onnxruntime session, made once. */
-export function cardNetSession(net: CardNet): Promise<InferenceSession> {
-  let s = sessions.get(net);
-  if (!s) sessions.set(net, (s = createSession(cardNetModel(net))));
-  return s;
-}
+export const cardNetSession = (net: CardNet): Promise<InferenceSession> => sessionFor(net, cardNetModel);
 
 /** The mask's probabilities, CARD_NET_MASK × CARD_NET_MASK, row-major, for a shrunk photo (shrinkPhoto). */
 export async function cardMask(net: CardNet, input: Uint8Array): Promise<Float32Array> {

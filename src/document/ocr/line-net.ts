@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { Conv3x3, DenseLayer } from './conv.js';
-import { GraphBuilder, createSession, runFloat } from './onnx.js';
+import { GraphBuilder, runFloat, sessionFor } from './onnx.js';
 import { toMaxChannel, type RawImage } from '../image.js';
 import { fromF32 } from './digit-net.js';
 import type { DigitLabel } from './digits.js';
@@ -160,13 +160,8 @@ export function lineNetModel(net: LineNet): Uint8Array {
   return g.model('line-net');
 }
 
-const sessions = new WeakMap<LineNet, Promise<InferenceSession>>();
 /** The network's onnxruntime session, made once. */
-export function lineNetSession(net: LineNet): Promise<InferenceSession> {
-  let s = sessions.get(net);
-  if (!s) sessions.set(net, (s = createSession(lineNetModel(net))));
-  return s;
-}
+export const lineNetSession = (net: LineNet): Promise<InferenceSession> => sessionFor(net, lineNetModel);
 
 /** Per-column class probabilities (columns × (1 + labels)), blank first. */
 export async function lineProbabilities(net: LineNet, plane: Uint8Array, width: number): Promise<Float32Array[]> {

@@ -167,7 +167,7 @@ export class GraphBuilder {
  * server scales with requests, and spinning threads starve Node's own). No memory arena: the line networks see
  * a new width on every line, and an arena kept growing (~11 MB more after 300 lines, same speed without it).
  */
-export function createSession(model: Uint8Array): Promise<ort.InferenceSession> {
+function createSession(model: Uint8Array): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(model, {
     logSeverityLevel: 3,
     intraOpNumThreads: 1,
@@ -177,6 +177,14 @@ export function createSession(model: Uint8Array): Promise<ort.InferenceSession> 
     enableCpuMemArena: false,
     extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
   });
+}
+
+const sessions = new WeakMap<object, Promise<ort.InferenceSession>>();
+/** The session of a network (its loaded weights), its graph built by `model`, made once per network. */
+export function sessionFor<Net extends object>(net: Net, model: (net: Net) => Uint8Array): Promise<ort.InferenceSession> {
+  let s = sessions.get(net);
+  if (!s) sessions.set(net, (s = createSession(model(net))));
+  return s;
 }
 
 /** Runs a one-input, one-output session on a float tensor. */
