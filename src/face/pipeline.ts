@@ -4,6 +4,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
+import { ONE_THREAD_SESSION } from '../imaging/onnx-session.js';
 import { loadVerifiedModel, resolveModels, type ModelOverrides, type ModelRole } from './models.js';
 import type { Box, FaceQuality, Point, RawAnalysis, RawFace } from './types.js';
 
@@ -40,17 +41,8 @@ export class FacePipeline {
 
   static async create(options: PipelineOptions = {}): Promise<FacePipeline> {
     const specs = resolveModels(options.models ?? {});
-    // One thread per session and no spinning: the pool gives parallelism, spinning threads starve Node.
-    const so: ort.InferenceSession.SessionOptions = {
-      logSeverityLevel: 3,
-      intraOpNumThreads: 1,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-      executionMode: 'sequential',
-      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
-    };
     const sessions = {} as Record<UsedRole, ort.InferenceSession>;
-    for (const role of USED_ROLES) sessions[role] = await ort.InferenceSession.create(loadVerifiedModel(specs[role]), so);
+    for (const role of USED_ROLES) sessions[role] = await ort.InferenceSession.create(loadVerifiedModel(specs[role]), ONE_THREAD_SESSION);
     return new FacePipeline(sessions, {
       detectThreshold: options.detectThreshold ?? 0.7,
       weakThreshold: options.weakThreshold ?? 0.4,

@@ -11,6 +11,7 @@
  * length-prefixed payload. Field numbers below are onnx.proto's (ModelProto, GraphProto, NodeProto, …).
  */
 import * as ort from 'onnxruntime-node';
+import { ONE_THREAD_SESSION } from '../../imaging/onnx-session.js';
 
 /** ONNX operator set the graphs use (Conv, MaxPool, Resize, Softmax, … as of opset 13). */
 const OPSET = 13;
@@ -163,20 +164,12 @@ export class GraphBuilder {
 }
 
 /**
- * A session for a graph built here: one intra-op thread and no spinning, as the face engine's sessions (the
- * server scales with requests, and spinning threads starve Node's own). No memory arena: the line networks see
- * a new width on every line, and an arena kept growing (~11 MB more after 300 lines, same speed without it).
+ * A session for a graph built here: the engines' shared options (one thread, no spinning), without a memory
+ * arena: the line networks see a new width on every line, and an arena kept growing (~11 MB more after 300
+ * lines, same speed without it).
  */
 function createSession(model: Uint8Array): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(model, {
-    logSeverityLevel: 3,
-    intraOpNumThreads: 1,
-    interOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
-    executionMode: 'sequential',
-    enableCpuMemArena: false,
-    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
-  });
+  return ort.InferenceSession.create(model, { ...ONE_THREAD_SESSION, enableCpuMemArena: false });
 }
 
 const sessions = new WeakMap<object, Promise<ort.InferenceSession>>();
