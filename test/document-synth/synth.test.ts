@@ -50,6 +50,16 @@ test('randomCardSpec is deterministic and rule-consistent', () => {
   assert.ok(expired > 5 && expired < 80, String(expired));
 });
 
+test('Rng.shuffle: a seeded permutation that leaves its input alone', () => {
+  const xs = Array.from({ length: 30 }, (_, i) => i);
+  const a = new Rng(7).shuffle(xs);
+  assert.deepEqual([...a].sort((p, q) => p - q), xs, 'every element once');
+  assert.deepEqual(new Rng(7).shuffle(xs), a, 'same seed, same order');
+  assert.notDeepEqual(a, xs, 'the order changed');
+  assert.notDeepEqual(new Rng(8).shuffle(xs), a, 'another seed, another order');
+  assert.deepEqual(xs, Array.from({ length: 30 }, (_, i) => i), 'input untouched');
+});
+
 test('renderCard: canonical size, deterministic, labels and layout', { skip }, async () => {
   const spec = randomCardSpec(7);
   const a = await renderCard(spec);

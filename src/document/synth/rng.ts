@@ -65,6 +65,15 @@ export class Rng {
     const v = this.next();
     return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
+  /** a shuffled copy (Fisher–Yates) */
+  shuffle<T>(xs: readonly T[]): T[] {
+    const out = [...xs];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(this.next() * (i + 1));
+      [out[i], out[j]] = [out[j], out[i]];
+    }
+    return out;
+  }
   /** a fresh independent Rng derived from this one */
   fork(): Rng {
     return new Rng(mulberry32(Math.floor(this.next() * 4294967296)));
