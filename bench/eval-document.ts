@@ -4,6 +4,8 @@
  *   npm run eval:document -- --data <synthetic dir> [--real <dir>] [--limit N] [--baseline-limit N]
  *   npm run eval:document -- --generate 500 --data /tmp/synth     # renders the set first (scripts/gen-synth.ts)
  *   npm run eval:document -- --data /tmp/synth --upload rn        # each capture as an SDK uploads it (see UPLOADS)
+ *   npm run eval:document -- --data /tmp/synth500 --legibility bench/legibility/synth500-seed1.json
+ *       # (the default) scores apart the captures a blind human review found unreadable (bench/legibility-review.ts)
  *
  * (a) synthetic: a set written by scripts/gen-synth.ts (labels.json with `items`, attacks included);
  * (b) real: shared/data/egypt-id (labels from MANIFEST.json; redacted / unreadable fields skipped), when present.
@@ -13,6 +15,7 @@
  * Prints aggregates only (no field values: the real cards are personal data) and writes
  * bench/results/document.md (with --upload X: document-upload-X.md).
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -30,6 +33,7 @@ import { isValidNationalId } from '../src/document/nid.js';
 import { VlensError } from '../src/server/errors.js';
 import { commandLine as args } from '../scripts/args.js';
 import { ProgressBar } from '../scripts/progress.js';
+import type { LegibilityReview } from './legibility-review.js';
 
 type Side = 'front' | 'back';
 interface Case {
@@ -47,12 +51,15 @@ interface Case {
   overlaid?: boolean;
   /** Expected values by spec field name; absent = not scored. */
   labels: Record<string, string>;
+  /** Synthetic only: the blind reviewers' ratings of its number line (2 legible, 1 marginal, 0 unreadable), if reviewed. */
+  legibility?: number[];
 }
 
 const ROOT = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const NOW = new Date(String(args.now ?? '2025-11-26'));
 const REAL_DIR = String(args.real ?? path.resolve(ROOT, '../shared/data/egypt-id'));
 const dump = args.dump ? String(args.dump) : null;
+const LEGIBILITY = path.resolve(ROOT, String(args.legibility ?? 'bench/legibility/synth500-seed1.json'));
 
 /**
  * What the Vlens SDKs do to a photo before they upload it (spec §2, "SDK client-side compression"): React Native
@@ -78,6 +85,12 @@ function syntheticCases(dir: string): Case[] {
   const doc = JSON.parse(fs.readFileSync(path.join(dir, 'labels.json'), 'utf8')) as {
     items: { file: string; side: Side; attack: string | null; labels: Record<string, string | null>; degradation?: { level?: string; corners?: [number, number][] } | null }[];
   };
+  // A review counts for a capture only if the file is byte for byte the one reviewed.
+  const review = fs.existsSync(LEGIBILITY) ? (JSON.parse(fs.readFileSync(LEGIBILITY, 'utf8')) as LegibilityReview) : null;
+  const reviewed = (file: string) => {
+    const r = review?.captures[file];
+    return r && r.sha256 === crypto.createHash('sha256').update(fs.readFileSync(path.join(dir, file))).digest('hex') ? r.ratings : undefined;
+  };
   return doc.items.map((it) => ({
     set: 'synthetic' as const,
     file: path.join(dir, it.file),
@@ -85,6 +98,7 @@ function syntheticCases(dir: string): Case[] {
     attack: it.attack ?? null,
     level: it.degradation?.level,
     corners: it.degradation?.corners,
+    legibility: reviewed(it.file),
     labels: Object.fromEntries(
       Object.entries(it.labels)
         .filter(([k]) => !k.endsWith('_english'))
@@ -306,6 +320,19 @@ function summary(name: string, outcomes: Outcome[], baseline: Map<string, { text
   const notRefused = withId.filter((o) => o.error !== 5006);
   const notRefusedExact = notRefused.filter((o) => o.result?.data.idNumber === o.c.labels.idNumber).length;
   lines.push(`- refused for a retake (5006, failure to acquire): ${pct(refused.length, withId.length)} (${refused.length}/${withId.length}); ID number exact on the captures not refused: ${pct(notRefusedExact, notRefused.length)} (${notRefusedExact}/${notRefused.length})`);
+  // The blind review (bench/legibility-review.ts): a number line no reviewer could read is past any reader; the
+  // engine should refuse or flag it, never answer it with confidence. The rate on the rest is the reading rate.
+  const rated = withId.filter((o) => o.c.legibility);
+  if (rated.length) {
+    const unreadable = withId.filter((o) => o.c.legibility?.every((r) => r === 0));
+    const readable = withId.filter((o) => !o.c.legibility?.every((r) => r === 0));
+    const readableExact = readable.filter((o) => o.result?.data.idNumber === o.c.labels.idNumber).length;
+    const u = new Map<string, number>();
+    for (const o of unreadable) u.set(outcome(o), (u.get(outcome(o)) ?? 0) + 1);
+    const reviewers = rated[0]!.c.legibility!.length;
+    lines.push(`- blind legibility review (${path.relative(ROOT, LEGIBILITY)}, ${reviewers} reviewer${reviewers > 1 ? 's' : ''}): ${rated.length} number lines of this set reviewed, ${unreadable.length} unreadable to every reviewer; the engine on those: ${[...u].map(([k, n]) => `${k} ${n}`).join(' · ') || 'none'}`);
+    lines.push(`- **ID number exact on the captures the reviewers could read: ${pct(readableExact, readable.length)}** (${readableExact}/${readable.length}: every genuine capture but those unreadable to every reviewer; captures not reviewed count as readable)`);
+  }
   lines.push(`- ID number outcome: ${['right, trusted', 'right, flagged', 'wrong, flagged', 'no valid number (flagged)', 'refused (error)', 'WRONG, trusted'].map((k) => `${k} ${counts.get(k) ?? 0}`).join(' · ')}`);
   const checked = withId.filter((o) => o.atTrueCorners !== undefined);
   if (checked.length) {
