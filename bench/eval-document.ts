@@ -15,7 +15,6 @@
  * Prints aggregates only (no field values: the real cards are personal data) and writes
  * bench/results/document.md (with --upload X: document-upload-X.md).
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -33,7 +32,7 @@ import { isValidNationalId } from '../src/document/nid.js';
 import { VlensError } from '../src/server/errors.js';
 import { commandLine as args } from '../scripts/args.js';
 import { ProgressBar } from '../scripts/progress.js';
-import type { LegibilityReview } from './legibility-review.js';
+import { reviewRatings } from './legibility.js';
 
 type Side = 'front' | 'back';
 interface Case {
@@ -86,11 +85,7 @@ function syntheticCases(dir: string): Case[] {
     items: { file: string; side: Side; attack: string | null; labels: Record<string, string | null>; degradation?: { level?: string; corners?: [number, number][] } | null }[];
   };
   // A review counts for a capture only if the file is byte for byte the one reviewed.
-  const review = fs.existsSync(LEGIBILITY) ? (JSON.parse(fs.readFileSync(LEGIBILITY, 'utf8')) as LegibilityReview) : null;
-  const reviewed = (file: string) => {
-    const r = review?.captures[file];
-    return r && r.sha256 === crypto.createHash('sha256').update(fs.readFileSync(path.join(dir, file))).digest('hex') ? r.ratings : undefined;
-  };
+  const reviewed = reviewRatings(LEGIBILITY, dir);
   return doc.items.map((it) => ({
     set: 'synthetic' as const,
     file: path.join(dir, it.file),
@@ -324,8 +319,9 @@ function summary(name: string, outcomes: Outcome[], baseline: Map<string, { text
   // engine should refuse or flag it, never answer it with confidence. The rate on the rest is the reading rate.
   const rated = withId.filter((o) => o.c.legibility);
   if (rated.length) {
-    const unreadable = withId.filter((o) => o.c.legibility?.every((r) => r === 0));
-    const readable = withId.filter((o) => !o.c.legibility?.every((r) => r === 0));
+    const unreadableLine = (o: Outcome) => o.c.legibility?.every((r) => r === 0) ?? false;
+    const unreadable = withId.filter(unreadableLine);
+    const readable = withId.filter((o) => !unreadableLine(o));
     const readableExact = readable.filter((o) => o.result?.data.idNumber === o.c.labels.idNumber).length;
     const u = new Map<string, number>();
     for (const o of unreadable) u.set(outcome(o), (u.get(outcome(o)) ?? 0) + 1);

@@ -16,7 +16,6 @@
  *    writes bench/legibility/<name>.json, which eval:document reads (--legibility; it matches captures by SHA-256,
  *    so a regenerated set that differs by a byte is simply not matched).
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,30 +23,16 @@ import sharp from 'sharp';
 import { loadOpenCV } from '../src/document/cv.js';
 import { warpQuad, type Quad } from '../src/document/detect.js';
 import { MAX_PHOTO_SIDE } from '../src/document/engine.js';
-import { crop, decodeRgb, type RawImage } from '../src/document/image.js';
+import { crop, decodeRgb, encodeRaw } from '../src/document/image.js';
 import { BACK_BOXES, CANONICAL_H, CANONICAL_W, FRONT_BOXES, padBox, toPixels } from '../src/document/layout.js';
 import { Rng } from '../src/document/synth/rng.js';
 import { commandLine as args, option } from '../scripts/args.js';
+import { fileSha256, type LegibilityReview } from './legibility.js';
 
 const ROOT = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const out = option('out', '/tmp/legibility');
 const PER_SHEET = 12;
 
-/** The committed review: per capture file, its SHA-256 and every reviewer's rating (0, 1, 2). */
-export interface LegibilityReview {
-  set: string;
-  method: string;
-  reviewers: number;
-  /** Who reviewed, and anything that bears on how blind the review was. */
-  notes: string;
-  captures: Record<string, { sha256: string; ratings: number[] }>;
-}
-
-const sha256 = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-
-function png(img: RawImage): sharp.Sharp {
-  return sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width: img.width, height: img.height, channels: img.channels as 3 } });
-}
 
 async function sheets(): Promise<void> {
   const dir = option('data', '/tmp/synth500');
@@ -68,7 +53,7 @@ async function sheets(): Promise<void> {
     const card = warpQuad(cv, photo, quad, CANONICAL_W, CANONICAL_H);
     const box = padBox(it.side === 'front' ? FRONT_BOXES.idNumber : BACK_BOXES.idNumber, 0.008, 0.012);
     const line = crop(card, toPixels(box, card.width, card.height));
-    lines.push({ png: await png(line).png().toBuffer(), width: line.width, height: line.height });
+    lines.push({ png: await encodeRaw(line, 'png'), width: line.width, height: line.height });
   }
   const LABEL_W = 56;
   for (let s = 0; s * PER_SHEET < items.length; s++) {
@@ -85,7 +70,7 @@ async function sheets(): Promise<void> {
     });
     await sharp({ create: { width, height, channels: 3, background: '#ffffff' } }).composite(layers).png().toFile(path.join(out, `sheet-${String(s).padStart(2, '0')}.png`));
   }
-  const key = items.map((it) => ({ file: it.file, sha256: sha256(path.join(dir, it.file)) }));
+  const key = items.map((it) => ({ file: it.file, sha256: fileSha256(path.join(dir, it.file)) }));
   fs.writeFileSync(path.join(out, 'key.json'), JSON.stringify(key, null, 1));
   console.log(`${items.length} lines (${heavy.length} heavy, ${medium.length} medium) on ${Math.ceil(items.length / PER_SHEET)} sheets in ${out}; key.json maps index → capture (keep it from the reviewers)`);
 }
